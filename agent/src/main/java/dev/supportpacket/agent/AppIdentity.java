@@ -1,0 +1,79 @@
+package dev.supportpacket.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.Properties;
+
+/** Who the target is: application name, pid, host. Read without DNS, which can hang on a sick machine. */
+public final class AppIdentity {
+  private final String name;
+  private final long pid;
+  private final String host;
+
+  private AppIdentity(String name, long pid, String host) {
+    this.name = name;
+    this.pid = pid;
+    this.host = host;
+  }
+
+  public static AppIdentity current() {
+    return new AppIdentity(appName(System.getProperty("sun.java.command", "")), ProcessHandle.current().pid(), readHost());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long pid() {
+    return pid;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** The jar's name without .jar, or the main class's simple name; safe to use in a file name. */
+  static String appName(String javaCommand) {
+    String first = javaCommand.trim().isEmpty() ? "java" : javaCommand.trim().split("\\s+")[0];
+    String base = first.substring(Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\')) + 1);
+    if (base.endsWith(".jar")) {
+      base = base.substring(0, base.length() - 4);
+    } else if (base.contains(".")) {
+      base = base.substring(base.lastIndexOf('.') + 1);
+    }
+    String safe = base.replaceAll("[^A-Za-z0-9._-]", "_");
+    return safe.isEmpty() ? "java" : safe;
+  }
+
+  private static String readHost() {
+    try {
+      String h = new String(Files.readAllBytes(Paths.get("/proc/sys/kernel/hostname")), StandardCharsets.UTF_8).trim();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: try the environment
+    }
+    String env = System.getenv("HOSTNAME");
+    if (env == null) {
+      env = System.getenv("COMPUTERNAME");
+    }
+    return env == null || env.isBlank() ? "unknown" : env.trim();
+  }
+
+  /** This agent's version, from the build. */
+  public static String generatorVersion() {
+    try (InputStream in = AppIdentity.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "dev");
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.supportpacket.agent;
+
+import dev.supportpacket.agent.collect.CollectContext;
+import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.collect.CollectorRunner;
+import dev.supportpacket.agent.collect.DefaultCollectors;
+import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.Packet;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import dev.supportpacket.agent.packet.ZipSink;
+import dev.supportpacket.agent.report.Metadata;
+import dev.supportpacket.agent.report.Outcome;
+import dev.supportpacket.agent.report.ReadmeHtml;
+import dev.supportpacket.agent.report.Report;
+import dev.supportpacket.agent.sanitize.ProcessSecrets;
+import dev.supportpacket.agent.sanitize.Sanitizer;
+import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.StatusFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Writes packets, one at a time per JVM: checks the output directory, learns the process's secrets, runs the
+ * collectors, writes metadata, report, warnings and README, and seals the archive. Never throws.
+ */
+public final class PacketService {
+  /** Below this much free space in the output directory no packet is started. */
+  static final long MIN_FREE_BYTES = 64L * 1024 * 1024;
+
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private final List<Collector> collectors;
+
+  public PacketService(List<Collector> collectors) {
+    this.collectors = List.copyOf(collectors);
+  }
+
+  public static PacketService withDefaultCollectors() {
+    return new PacketService(DefaultCollectors.all());
+  }
+
+  /** Writes one packet and reports to {@code status} as it goes. */
+  public PacketResult create(PacketOptions options, StatusFile status) {
+    PacketResult result;
+    if (!busy.compareAndSet(false, true)) {
+      result = PacketResult.failed(FailureKind.ALREADY_RUNNING, "another packet is being written in this JVM");
+    } else {
+      try {
+        result = write(options, status);
+      } catch (Throwable t) {
+        result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
+      } finally {
+        busy.set(false);
+      }
+    }
+    if (result.path().isPresent()) {
+      status.done(result.complete(), result.path().get());
+    } else {
+      status.failed(result.failure().orElse(FailureKind.INTERNAL), result.message());
+    }
+    return result;
+  }
+
+  private PacketResult write(PacketOptions options, StatusFile status) {
+    Path dir = options.outputDir().orElse(Paths.get(System.getProperty("user.dir"))).toAbsolutePath();
+    PacketResult refused = checkOutputDir(dir);
+    if (refused != null) {
+      return refused;
+    }
+    long startedAt = System.currentTimeMillis();
+    AppIdentity app = AppIdentity.current();
+    String stamp = STAMP.format(Instant.ofEpochMilli(startedAt));
+    Path file = dir.resolve("support-packet-" + app.name() + "-" + app.pid() + "-" + stamp + ".zip");
+    status.phase("starting", options.profileDuration().toSeconds() + 1);
+
+    Sanitizer sanitizer = Sanitizer.withRandomKey();
+    ProcessSecrets.learnInto(sanitizer);
+    Path scratch;
+    try {
+      scratch = PrivateFiles.createDirectory(dir.resolve(".support-packet-" + app.pid() + "-" + stamp + ".work"));
+    } catch (IOException e) {
+      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot create a work directory in " + dir + ": " + e);
+    }
+    try (ZipSink sink = ZipSink.create(file, scratch)) {
+      Packet packet = new Packet(sanitizer, sink);
+      packet.addYaml("metadata.yaml",
+          Metadata.tree(app, startedAt, options.trigger(), Sanitizer.VERSION, sanitizer.usesSiteKey()));
+      List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status), packet);
+      status.phase("writing", 0);
+      Report report = new Report(outcomes, packet.entries());
+      packet.addText("report.txt", report::writeReport);
+      if (!report.complete()) {
+        packet.addText("warning.txt", report::writeWarnings);
+      }
+      packet.addText("README.html", w -> ReadmeHtml.write(w, app, report, packet.entries()));
+      return PacketResult.written(sink.seal(), report.complete());
+    } catch (IOException e) {
+      String msg = String.valueOf(e.getMessage());
+      return msg.contains("No space left")
+          ? PacketResult.failed(FailureKind.NO_SPACE, "the disk of " + dir + " filled up while writing: " + msg)
+          : PacketResult.failed(FailureKind.INTERNAL, "writing " + file + " failed: " + e);
+    }
+  }
+
+  /** Null when the directory can take a packet; otherwise the refusal, naming the fix. */
+  private static PacketResult checkOutputDir(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE,
+          "output directory " + dir + " does not exist; create it or choose another with --output");
+    }
+    if (!Files.isWritable(dir)) {
+      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir
+          + " is not writable by user " + System.getProperty("user.name") + "; choose another with --output");
+    }
+    try {
+      long free = Files.getFileStore(dir).getUsableSpace();
+      if (free < MIN_FREE_BYTES) {
+        return PacketResult.failed(FailureKind.NO_SPACE, "only " + free / (1024 * 1024) + " MB free in " + dir + ", "
+            + MIN_FREE_BYTES / (1024 * 1024) + " MB needed; free some space or choose another with --output");
+      }
+    } catch (IOException e) {
+      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot check free space in " + dir + ": " + e);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.supportpacket.agent.collect;
+
+import dev.supportpacket.agent.collect.heap.HeapHistogramCollector;
+import dev.supportpacket.agent.collect.jvm.EnvironmentCollector;
+import dev.supportpacket.agent.collect.jvm.JvmArgumentsCollector;
+import dev.supportpacket.agent.collect.jvm.RuntimeCollector;
+import dev.supportpacket.agent.collect.jvm.SystemPropertiesCollector;
+import dev.supportpacket.agent.collect.jvm.VmFlagsCollector;
+import dev.supportpacket.agent.collect.profile.CpuProfileCollector;
+import dev.supportpacket.agent.collect.threads.ThreadDumpCollector;
+import java.util.List;
+
+/** Every collector of a packet, the long-running profile first so that the others overlap with it. */
+public final class DefaultCollectors {
+  private DefaultCollectors() {}
+
+  public static List<Collector> all() {
+    return List.of(
+        new CpuProfileCollector(),
+        new ThreadDumpCollector(),
+        new HeapHistogramCollector(),
+        new SystemPropertiesCollector(),
+        new EnvironmentCollector(),
+        new JvmArgumentsCollector(),
+        new VmFlagsCollector(),
+        new RuntimeCollector());
+  }
+}

@@ -1,0 +1,77 @@
+package dev.supportpacket.agent.collect.profile;
+
+import dev.supportpacket.agent.collect.CollectContext;
+import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.Packet;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import dev.supportpacket.agent.sanitize.jfr.JfrScrubber;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+
+/**
+ * Records CPU samples with JFR for the profile duration: {@code profile/cpu.jfr} (rebuilt so that it holds only our
+ * samples, see {@link JfrScrubber}) and {@code profile/cpu-folded.txt} for flame-graph tools.
+ *
+ * <p>The raw dump holds every event of every recording the application runs and the name of every live thread, so
+ * it only ever exists in the private scratch directory and is deleted on every path.
+ */
+public final class CpuProfileCollector implements Collector {
+  static final String EXECUTION_SAMPLE = "jdk.ExecutionSample";
+  private static final Duration SAMPLE_PERIOD = Duration.ofMillis(10);
+
+  @Override
+  public String id() {
+    return "cpu-profile";
+  }
+
+  @Override
+  public Duration timeout(PacketOptions options) {
+    return options.profileDuration().plusSeconds(60);
+  }
+
+  @Override
+  public void collect(CollectContext ctx, Packet packet) throws Exception {
+    if (!FlightRecorder.isAvailable()) {
+      throw new Skipped("JFR is not available in this JVM (started with -XX:-FlightRecorder?)");
+    }
+    Path raw = ctx.scratchPath("cpu", ".jfr");
+    try {
+      record(ctx, raw);
+      packet.addText("profile/cpu-folded.txt", w -> FoldedStacks.write(raw, w));
+      try {
+        packet.addBinary("profile/cpu.jfr", new JfrScrubber(Set.of(EXECUTION_SAMPLE)), raw);
+      } catch (IOException e) {
+        throw new IOException("profile/cpu.jfr left out, it could not be sanitized (" + e.getMessage()
+            + "); profile/cpu-folded.txt is in the packet", e);
+      }
+    } finally {
+      PrivateFiles.deleteQuietly(raw);
+    }
+  }
+
+  private static void record(CollectContext ctx, Path raw) throws IOException, InterruptedException {
+    long seconds = ctx.options().profileDuration().toSeconds();
+    // try-with-resources: an interrupted or failed profile never leaves a recording running in the target.
+    try (Recording recording = new Recording()) {
+      recording.setName("support-packet-cpu-profile");
+      recording.enable(EXECUTION_SAMPLE).withPeriod(SAMPLE_PERIOD);
+      recording.setToDisk(true);
+      recording.start();
+      long end = System.nanoTime() + ctx.options().profileDuration().toNanos();
+      for (long left = seconds; left > 0; left--) {
+        ctx.progress().phase("profile", left);
+        long sleepNanos = Math.min(1_000_000_000L, end - System.nanoTime());
+        if (sleepNanos > 0) {
+          Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+        }
+      }
+      recording.stop();
+      recording.dump(raw);
+    }
+  }
+}

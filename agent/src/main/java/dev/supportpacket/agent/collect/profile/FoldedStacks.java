@@ -1,0 +1,62 @@
+package dev.supportpacket.agent.collect.profile;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Turns execution samples into folded stacks, {@code root;caller;callee count} per line, most frequent first: the
+ * input of flamegraph.pl, speedscope and every other flame-graph tool. Only class and method names are kept.
+ */
+final class FoldedStacks {
+  private FoldedStacks() {}
+
+  static void write(Path recording, Writer out) throws IOException {
+    Map<String, Integer> counts = new HashMap<>();
+    try (RecordingFile file = new RecordingFile(recording)) {
+      while (file.hasMoreEvents()) {
+        RecordedEvent e = file.readEvent();
+        if (!e.getEventType().getName().equals(CpuProfileCollector.EXECUTION_SAMPLE)) {
+          continue;
+        }
+        RecordedStackTrace st = e.getStackTrace();
+        if (st != null) {
+          counts.merge(fold(st), 1, Integer::sum);
+        }
+      }
+    }
+    List<Map.Entry<String, Integer>> sorted = new ArrayList<>(counts.entrySet());
+    sorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    for (Map.Entry<String, Integer> e : sorted) {
+      out.write(e.getKey());
+      out.write(' ');
+      out.write(Integer.toString(e.getValue()));
+      out.write('\n');
+    }
+  }
+
+  private static String fold(RecordedStackTrace st) {
+    List<RecordedFrame> frames = st.getFrames();
+    StringBuilder sb = new StringBuilder();
+    if (st.isTruncated()) {
+      sb.append("[truncated]");
+    }
+    for (int i = frames.size() - 1; i >= 0; i--) {
+      RecordedFrame f = frames.get(i);
+      if (sb.length() > 0) {
+        sb.append(';');
+      }
+      // A ';' or ' ' inside a name would break the format; neither occurs in JVM class or method names.
+      sb.append(f.getMethod().getType().getName()).append('.').append(f.getMethod().getName());
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.supportpacket.agent.collect.threads;
+
+import dev.supportpacket.agent.collect.CollectContext;
+import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.packet.Packet;
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes {@code threads/threads.txt}: deadlocks first, then every thread with its state, complete stack (unlike
+ * {@link ThreadInfo#toString()}, which stops at 8 frames), the monitors it holds and the lock it waits for.
+ */
+public final class ThreadDumpCollector implements Collector {
+  @Override
+  public String id() {
+    return "thread-dump";
+  }
+
+  @Override
+  public void collect(CollectContext ctx, Packet packet) throws IOException {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    ThreadInfo[] all = mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), mx.isSynchronizerUsageSupported());
+    long[] deadlocked = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
+    Map<Long, ThreadInfo> byId = new HashMap<>();
+    for (ThreadInfo t : all) {
+      if (t != null) {
+        byId.put(t.getThreadId(), t);
+      }
+    }
+    packet.addText("threads/threads.txt", w -> write(w, all, deadlocked, byId, mx));
+  }
+
+  private static void write(Writer w, ThreadInfo[] all, long[] deadlocked, Map<Long, ThreadInfo> byId, ThreadMXBean mx)
+      throws IOException {
+    w.write("Thread dump " + Instant.now() + ", " + all.length + " threads\n\n");
+    if (deadlocked != null && deadlocked.length > 0) {
+      Arrays.sort(deadlocked);
+      w.write("DEADLOCK: " + deadlocked.length + " threads are deadlocked\n");
+      for (long id : deadlocked) {
+        ThreadInfo t = byId.get(id);
+        if (t != null) {
+          w.write("  " + quoted(t) + " waits for " + describe(t.getLockInfo()) + " held by \""
+              + t.getLockOwnerName() + "\" #" + t.getLockOwnerId() + "\n");
+        }
+      }
+      w.write("\n");
+      for (long id : deadlocked) {
+        ThreadInfo t = byId.get(id);
+        if (t != null) {
+          writeThread(w, t, mx);
+        }
+      }
+      w.write("--- all threads ---\n\n");
+    } else {
+      w.write("No deadlock found.\n\n");
+    }
+    for (ThreadInfo t : all) {
+      if (t != null) {
+        writeThread(w, t, mx);
+      }
+    }
+  }
+
+  private static void writeThread(Writer w, ThreadInfo t, ThreadMXBean mx) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    sb.append(quoted(t)).append(t.isDaemon() ? " daemon" : "").append(" prio=").append(t.getPriority());
+    long cpu = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() ? mx.getThreadCpuTime(t.getThreadId()) : -1;
+    if (cpu >= 0) {
+      sb.append(" cpu=").append(cpu / 1_000_000).append("ms");
+    }
+    if (t.isSuspended()) {
+      sb.append(" suspended");
+    }
+    if (t.isInNative()) {
+      sb.append(" in_native");
+    }
+    sb.append("\n   java.lang.Thread.State: ").append(t.getThreadState()).append('\n');
+    StackTraceElement[] stack = t.getStackTrace();
+    MonitorInfo[] monitors = t.getLockedMonitors();
+    for (int depth = 0; depth < stack.length; depth++) {
+      sb.append("\tat ").append(stack[depth]).append('\n');
+      if (depth == 0 && t.getLockInfo() != null) {
+        sb.append("\t- ").append(waitVerb(t)).append(' ').append(describe(t.getLockInfo()));
+        if (t.getLockOwnerName() != null) {
+          sb.append(" owned by \"").append(t.getLockOwnerName()).append("\" #").append(t.getLockOwnerId());
+        }
+        sb.append('\n');
+      }
+      for (MonitorInfo m : monitors) {
+        if (m.getLockedStackDepth() == depth) {
+          sb.append("\t- locked ").append(describe(m)).append('\n');
+        }
+      }
+    }
+    LockInfo[] syncs = t.getLockedSynchronizers();
+    if (syncs.length > 0) {
+      sb.append("\n   Locked ownable synchronizers:\n");
+      for (LockInfo l : syncs) {
+        sb.append("\t- ").append(describe(l)).append('\n');
+      }
+    }
+    sb.append('\n');
+    w.write(sb.toString());
+  }
+
+  private static String waitVerb(ThreadInfo t) {
+    switch (t.getThreadState()) {
+      case BLOCKED:
+        return "waiting to lock";
+      case WAITING:
+      case TIMED_WAITING:
+        return t.getStackTrace().length > 0 && t.getStackTrace()[0].getClassName().equals("jdk.internal.misc.Unsafe")
+            ? "parking to wait for"
+            : "waiting on";
+      default:
+        return "waiting for";
+    }
+  }
+
+  private static String quoted(ThreadInfo t) {
+    return "\"" + t.getThreadName() + "\" #" + t.getThreadId();
+  }
+
+  private static String describe(LockInfo l) {
+    return l == null ? "<unknown>" : String.format("<0x%08x> (a %s)", l.getIdentityHashCode(), l.getClassName());
+  }
+}

@@ -1,0 +1,107 @@
+package dev.supportpacket.agent.packet;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.supportpacket.agent.sanitize.BinaryScrubber;
+import dev.supportpacket.agent.sanitize.EntryScrubber;
+import dev.supportpacket.agent.sanitize.Sanitizer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where collectors put what they gathered. Text only enters through the sanitizer's streaming filter, YAML trees
+ * are redacted by key first, and binary content only through a format-aware {@link BinaryScrubber}: there is no
+ * method that writes raw bytes. Thread-safe; each collector works on its own {@link #ownedBy view}.
+ */
+public final class Packet {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET));
+
+  private final Sanitizer sanitizer;
+  private final EntrySink sink;
+  private final String owner;
+  private final List<EntryRecord> records;
+
+  public Packet(Sanitizer sanitizer, EntrySink sink) {
+    this(sanitizer, sink, "packet", new ArrayList<>());
+  }
+
+  private Packet(Sanitizer sanitizer, EntrySink sink, String owner, List<EntryRecord> records) {
+    this.sanitizer = sanitizer;
+    this.sink = sink;
+    this.owner = owner;
+    this.records = records;
+  }
+
+  /** The same packet, with entries accounted to one collector in the report. */
+  public Packet ownedBy(String collectorId) {
+    return new Packet(sanitizer, sink, collectorId, records);
+  }
+
+  /** Writes a text entry; every line passes the sanitizer on its way in. */
+  public void addText(String name, TextContent content) throws IOException {
+    EntryScrubber scrubber = sanitizer.forEntry(name);
+    try (EntrySink.EntryOutput out = sink.begin(name)) {
+      try (Writer w = scrubber.filter(new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8)))) {
+        content.writeTo(w);
+      }
+      record(name, out.commit(), scrubber);
+    }
+  }
+
+  /**
+   * Writes a YAML entry from a tree of maps, lists and scalars. Values under secret-looking keys are replaced
+   * before serialization, then the text passes the same filter as any other text.
+   */
+  public void addYaml(String name, Map<String, ?> tree) throws IOException {
+    EntryScrubber scrubber = sanitizer.forEntry(name);
+    Object redacted = scrubber.tree(tree);
+    try (EntrySink.EntryOutput out = sink.begin(name)) {
+      try (Writer w = scrubber.filter(new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8)))) {
+        YAML.writeValue(w, redacted);
+      }
+      record(name, out.commit(), scrubber);
+    }
+  }
+
+  /** Writes a binary entry rebuilt by a format-aware scrubber; if it fails, nothing of the source is written. */
+  public void addBinary(String name, BinaryScrubber scrubber, Path source) throws IOException {
+    EntryScrubber text = sanitizer.forEntry(name);
+    try (EntrySink.EntryOutput out = sink.begin(name)) {
+      scrubber.scrub(source, out.stream(), text);
+      record(name, out.commit(), text);
+    }
+  }
+
+  /** Every entry written so far, in order. */
+  public List<EntryRecord> entries() {
+    synchronized (records) {
+      return List.copyOf(records);
+    }
+  }
+
+  private void record(String name, long bytes, EntryScrubber scrubber) {
+    synchronized (records) {
+      records.add(new EntryRecord(name, owner, bytes, scrubber.redactions()));
+    }
+  }
+
+  /** Content written through a sanitizing writer. */
+  @FunctionalInterface
+  public interface TextContent {
+    void writeTo(Writer out) throws IOException;
+  }
+}

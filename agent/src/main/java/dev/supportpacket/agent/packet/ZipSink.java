@@ -1,0 +1,121 @@
+package dev.supportpacket.agent.packet;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+
+/**
+ * Writes the archive under a temporary name and renames it when sealed, so that a half-written packet never looks
+ * complete. Each entry is first written (already sanitized) to a scratch file in a private directory, then copied
+ * into the zip under a lock: collectors run in parallel, and one that hangs halfway never blocks the others or
+ * leaves a torn entry.
+ */
+public final class ZipSink implements EntrySink, AutoCloseable {
+  private final Path partFile;
+  private final Path finalFile;
+  private final Path scratchDir;
+  private final ZipArchiveOutputStream zip;
+  private final AtomicLong counter = new AtomicLong();
+  private boolean sealed;
+
+  private ZipSink(Path partFile, Path finalFile, Path scratchDir, ZipArchiveOutputStream zip) {
+    this.partFile = partFile;
+    this.finalFile = finalFile;
+    this.scratchDir = scratchDir;
+    this.zip = zip;
+  }
+
+  /**
+   * Creates {@code .<name>.part} (mode 0600) beside {@code finalFile}.
+   *
+   * @param scratchDir a private directory (0700) for entries in progress; emptied and removed on close
+   */
+  public static ZipSink create(Path finalFile, Path scratchDir) throws IOException {
+    Path part = finalFile.resolveSibling("." + finalFile.getFileName() + ".part");
+    PrivateFiles.createFile(part);
+    try {
+      FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      return new ZipSink(part, finalFile, scratchDir, new ZipArchiveOutputStream(ch));
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(part);
+      throw e;
+    }
+  }
+
+  @Override
+  public EntryOutput begin(String name) throws IOException {
+    Path scratch = scratchDir.resolve("entry-" + counter.incrementAndGet());
+    PrivateFiles.createFile(scratch);
+    OutputStream os = new BufferedOutputStream(Files.newOutputStream(scratch, StandardOpenOption.WRITE));
+    return new EntryOutput() {
+      private boolean closed;
+
+      @Override
+      public OutputStream stream() {
+        return os;
+      }
+
+      @Override
+      public long commit() throws IOException {
+        os.close();
+        long size = Files.size(scratch);
+        synchronized (ZipSink.this) {
+          if (sealed) {
+            throw new IOException("packet already sealed; entry " + name + " came too late");
+          }
+          ZipArchiveEntry e = new ZipArchiveEntry(name);
+          e.setUnixMode(0100600);
+          e.setSize(size);
+          zip.putArchiveEntry(e);
+          Files.copy(scratch, zip);
+          zip.closeArchiveEntry();
+        }
+        return size;
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (!closed) {
+          closed = true;
+          os.close();
+          Files.deleteIfExists(scratch);
+        }
+      }
+    };
+  }
+
+  /** Finishes the zip and gives it its final name. Entries committed afterwards are refused. */
+  public synchronized Path seal() throws IOException {
+    sealed = true;
+    zip.finish();
+    zip.close();
+    Files.move(partFile, finalFile, StandardCopyOption.ATOMIC_MOVE);
+    return finalFile;
+  }
+
+  /** Removes the scratch directory, and the partial archive unless it was sealed. Never throws. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (!sealed) {
+        sealed = true;
+        try {
+          zip.close();
+        } catch (IOException | RuntimeException ignored) {
+          // the partial archive is deleted below anyway
+        }
+      }
+    }
+    PrivateFiles.deleteQuietly(partFile);
+    PrivateFiles.deleteTree(scratchDir);
+  }
+
+}

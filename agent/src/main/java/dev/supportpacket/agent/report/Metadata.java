@@ -1,0 +1,41 @@
+package dev.supportpacket.agent.report;
+
+import dev.supportpacket.agent.AppIdentity;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** metadata.yaml: what this packet is and where it came from, for humans and for tools that sort packets. */
+public final class Metadata {
+  public static final int SCHEMA_VERSION = 1;
+  public static final String TYPE = "jvm-support-packet";
+
+  private Metadata() {}
+
+  /**
+   * @param generatedAt epoch milliseconds when collection started
+   * @param trigger attach, signal or jmx
+   */
+  public static Map<String, Object> tree(
+      AppIdentity app, long generatedAt, String trigger, int sanitizerVersion, boolean siteKey) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", SCHEMA_VERSION);
+    m.put("type", TYPE);
+    m.put("generated_at", generatedAt);
+    m.put("generator", Map.of("name", "support-packet", "version", AppIdentity.generatorVersion()));
+    Map<String, Object> jvm = new LinkedHashMap<>();
+    jvm.put("vendor", System.getProperty("java.vm.vendor"));
+    jvm.put("version", System.getProperty("java.version"));
+    jvm.put("runtime_version", System.getProperty("java.runtime.version"));
+    jvm.put("vm", System.getProperty("java.vm.name"));
+    m.put("jvm", jvm);
+    m.put("host", app.host());
+    m.put("pid", app.pid());
+    m.put("app", app.name());
+    m.put("trigger", trigger);
+    Map<String, Object> sanitizer = new LinkedHashMap<>();
+    sanitizer.put("version", sanitizerVersion);
+    sanitizer.put("site_key", siteKey);
+    m.put("sanitizer", sanitizer);
+    return m;
+  }
+}

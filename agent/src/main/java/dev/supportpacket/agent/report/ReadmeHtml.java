@@ -1,0 +1,52 @@
+package dev.supportpacket.agent.report;
+
+import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.packet.EntryRecord;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Map;
+
+/** README.html: a page a person opens first, saying what each file holds and what is missing. */
+public final class ReadmeHtml {
+  private static final Map<String, String> DESCRIPTIONS =
+      Map.ofEntries(
+          Map.entry("metadata.yaml", "what this packet is: versions, host, pid, application, trigger"),
+          Map.entry("report.txt", "each collector: ok, failed, skipped or off, time, size, reason; redactions per file"),
+          Map.entry("warning.txt", "what is missing from this packet and why"),
+          Map.entry("profile/cpu.jfr", "CPU samples (JFR): open with JDK Mission Control or `jfr print`"),
+          Map.entry("profile/cpu-folded.txt", "CPU samples as folded stacks: feed to flamegraph.pl or speedscope"),
+          Map.entry("threads/threads.txt", "every thread with its stack and locks; deadlocks first"),
+          Map.entry("heap/histogram.txt", "instances and bytes per class, largest first"),
+          Map.entry("jvm/system-properties.yaml", "system properties"),
+          Map.entry("jvm/environment.yaml", "environment variables"),
+          Map.entry("jvm/arguments.yaml", "command line, JVM arguments, main class or jar, program arguments"),
+          Map.entry("jvm/flags.yaml", "VM flags not at their default"),
+          Map.entry("jvm/runtime.yaml", "versions, uptime, memory pools, GC, classes, threads, OS, container limits"));
+
+  private ReadmeHtml() {}
+
+  public static void write(Writer w, AppIdentity app, Report report, List<EntryRecord> entries) throws IOException {
+    w.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Support packet: " + esc(app.name())
+        + "</title></head>\n<body>\n");
+    w.write("<h1>Support packet of " + esc(app.name()) + " (pid " + app.pid() + " on " + esc(app.host()) + ")</h1>\n");
+    w.write("<p>" + (report.complete() ? "This packet is complete."
+        : "<strong>This packet is incomplete</strong>: see warning.txt.") + " Every file was sanitized: secrets read"
+        + " <code>[REDACTED:xxxxxxxx]</code>, the same secret with the same token throughout the packet.</p>\n");
+    w.write("<table border=\"1\" cellpadding=\"4\">\n<tr><th>file</th><th>bytes</th><th>what it holds</th></tr>\n");
+    for (EntryRecord e : entries) {
+      w.write("<tr><td><code>" + esc(e.name) + "</code></td><td>" + e.bytes + "</td><td>"
+          + esc(DESCRIPTIONS.getOrDefault(e.name, "")) + "</td></tr>\n");
+    }
+    w.write("</table>\n<h2>Collectors</h2>\n<ul>\n");
+    for (Outcome o : report.outcomes()) {
+      w.write("<li><code>" + esc(o.collector) + "</code>: " + o.status.name().toLowerCase()
+          + (o.reason.isEmpty() ? "" : " (" + esc(o.reason) + ")") + "</li>\n");
+    }
+    w.write("</ul>\n</body></html>\n");
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,71 @@
+package dev.supportpacket.agent.report;
+
+import dev.supportpacket.agent.packet.EntryRecord;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The outcomes of one packet: writes report.txt and warning.txt. Immutable. */
+public final class Report {
+  private final List<Outcome> outcomes;
+  private final List<EntryRecord> entries;
+
+  public Report(List<Outcome> outcomes, List<EntryRecord> entries) {
+    this.outcomes = List.copyOf(outcomes);
+    this.entries = List.copyOf(entries);
+  }
+
+  /** Complete when no collector failed or was skipped; collectors that were not requested do not count. */
+  public boolean complete() {
+    return outcomes.stream().noneMatch(Outcome::missing);
+  }
+
+  public List<Outcome> outcomes() {
+    return outcomes;
+  }
+
+  /** report.txt: one line per collector, the entries with their redaction counts, and the verdict last. */
+  public void writeReport(Writer w) throws IOException {
+    w.write(String.format("%-20s %-8s %9s %12s  %s%n", "collector", "status", "time_ms", "bytes", "reason"));
+    for (Outcome o : outcomes) {
+      w.write(String.format("%-20s %-8s %9d %12d  %s%n", o.collector, o.status.name().toLowerCase(), o.millis,
+          bytesOf(o.collector), o.reason));
+    }
+    w.write(String.format("%nentries%n%-36s %12s  %s%n", "name", "bytes", "redactions"));
+    for (EntryRecord e : entries) {
+      w.write(String.format("%-36s %12d  %s%n", e.name, e.bytes, redactions(e.redactions)));
+    }
+    w.write("\n" + verdict() + "\n");
+  }
+
+  /** warning.txt: what is missing from the packet and why. Only written when the packet is incomplete. */
+  public void writeWarnings(Writer w) throws IOException {
+    w.write("This support packet is incomplete. Missing or partial content:\n\n");
+    for (Outcome o : outcomes) {
+      if (o.missing()) {
+        w.write("- " + o.collector + " " + o.status.name().toLowerCase() + ": " + o.reason + "\n");
+      }
+    }
+    w.write("\nEverything else in the packet is complete. report.txt lists every collector.\n");
+  }
+
+  private String verdict() {
+    long ok = outcomes.stream().filter(o -> o.status == Outcome.Status.OK).count();
+    long missing = outcomes.stream().filter(Outcome::missing).count();
+    return complete()
+        ? "packet: complete (" + ok + " collectors ok)"
+        : "packet: incomplete (" + ok + " ok, " + missing + " failed or skipped; see warning.txt)";
+  }
+
+  private long bytesOf(String collector) {
+    return entries.stream().filter(e -> e.owner.equals(collector)).mapToLong(e -> e.bytes).sum();
+  }
+
+  private static String redactions(Map<String, Integer> r) {
+    return r.isEmpty()
+        ? "-"
+        : r.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+  }
+}

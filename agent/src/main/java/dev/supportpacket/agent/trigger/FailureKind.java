@@ -1,0 +1,15 @@
+package dev.supportpacket.agent.trigger;
+
+/** Why a packet could not be written at all. The CLI maps each to its own exit code. */
+public enum FailureKind {
+  /** The agent options were wrong. */
+  BAD_OPTIONS,
+  /** The output directory does not exist or the target's user cannot write to it. */
+  OUTPUT_NOT_WRITABLE,
+  /** Too little free space in the output directory. */
+  NO_SPACE,
+  /** Another packet is being written in this JVM. */
+  ALREADY_RUNNING,
+  /** Anything else; the message says what. */
+  INTERNAL
+}

@@ -1,0 +1,46 @@
+package dev.supportpacket.agent.trigger;
+
+import dev.supportpacket.agent.collect.Progress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The channel from the agent to the attach CLI: the agent appends one line per event to a file the CLI created and
+ * follows. Lines: {@code phase <name> <secondsLeft>}, {@code done <complete|incomplete> <path>},
+ * {@code failed <FailureKind> <message>}. A file works across any two processes of one user, with no port opened.
+ */
+public final class StatusFile implements Progress {
+  private final Path file;
+
+  /** @param file where to append; null for nobody watching */
+  public StatusFile(Path file) {
+    this.file = file;
+  }
+
+  @Override
+  public void phase(String phase, long secondsLeft) {
+    append("phase " + phase + " " + secondsLeft);
+  }
+
+  public void done(boolean complete, Path packet) {
+    append("done " + (complete ? "complete" : "incomplete") + " " + packet);
+  }
+
+  public void failed(FailureKind kind, String message) {
+    append("failed " + kind.name() + " " + message.replace('\n', ' '));
+  }
+
+  private void append(String line) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.write(file, (line + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    } catch (IOException | RuntimeException e) {
+      // The CLI went away or cannot be reached; the packet is still written.
+    }
+  }
+}
