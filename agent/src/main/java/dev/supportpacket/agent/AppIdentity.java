@@ -36,7 +36,7 @@ public final class AppIdentity {
   }
 
   /** The jar's name without .jar, or the main class's simple name; safe to use in a file name. */
-  static String appName(String javaCommand) {
+  public static String appName(String javaCommand) {
     String first = javaCommand.trim().isEmpty() ? "java" : javaCommand.trim().split("\\s+")[0];
     String base = first.substring(Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\')) + 1);
     if (base.endsWith(".jar")) {

@@ -21,7 +21,10 @@ public final class Metadata {
     m.put("version", SCHEMA_VERSION);
     m.put("type", TYPE);
     m.put("generated_at", generatedAt);
-    m.put("generator", Map.of("name", "support-packet", "version", AppIdentity.generatorVersion()));
+    Map<String, Object> generator = new LinkedHashMap<>();
+    generator.put("name", "support-packet");
+    generator.put("version", AppIdentity.generatorVersion());
+    m.put("generator", generator);
     Map<String, Object> jvm = new LinkedHashMap<>();
     jvm.put("vendor", System.getProperty("java.vm.vendor"));
     jvm.put("version", System.getProperty("java.version"));

@@ -64,8 +64,9 @@ public final class Report {
   }
 
   private static String redactions(Map<String, Integer> r) {
+    // "rule(count)", never "rule=count": a rule named like a secret key would read as an assignment to scrub.
     return r.isEmpty()
         ? "-"
-        : r.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        : r.entrySet().stream().map(e -> e.getKey() + "(" + e.getValue() + ")").collect(Collectors.joining(" "));
   }
 }

@@ -1,0 +1,86 @@
+package dev.supportpacket.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.StatusFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PacketServiceTest {
+
+  @Test
+  void missingOutputDirectoryIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
+    Path status = Files.createFile(dir.resolve("status"));
+    PacketResult r = PacketService.withDefaultCollectors().create(
+        PacketOptions.builder().outputDir(dir.resolve("missing")).statusFile(status).build(), new StatusFile(status));
+    assertEquals(FailureKind.OUTPUT_NOT_WRITABLE, r.failure().orElseThrow());
+    assertTrue(r.message().contains("--output"), r.message());
+    assertTrue(Files.readString(status).startsWith("failed OUTPUT_NOT_WRITABLE "), Files.readString(status));
+  }
+
+  @Test
+  void failingCollectorStillGivesAPacketThatSaysWhatIsMissing(@TempDir Path dir) throws Exception {
+    Collector broken = new Collector() {
+      @Override
+      public String id() {
+        return "broken";
+      }
+
+      @Override
+      public void collect(dev.supportpacket.agent.collect.CollectContext ctx, dev.supportpacket.agent.packet.Packet p) {
+        throw new IllegalStateException("boom");
+      }
+    };
+    PacketResult r = new PacketService(List.of(broken)).create(
+        PacketOptions.builder().outputDir(dir).build(), new StatusFile(null));
+    Path zip = r.path().orElseThrow();
+    assertFalse(r.complete());
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      String warning = new String(z.getInputStream(z.getEntry("warning.txt")).readAllBytes());
+      assertTrue(warning.contains("broken failed: IllegalStateException: boom"), warning);
+      String report = new String(z.getInputStream(z.getEntry("report.txt")).readAllBytes());
+      assertTrue(report.trim().endsWith("see warning.txt)"), report);
+    }
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(zip), files.collect(java.util.stream.Collectors.toList()), "no scratch or part files left");
+    }
+  }
+
+  @Test
+  void secondRequestWhileOneRunsIsAnsweredAlreadyRunning(@TempDir Path dir) throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Collector slow = new Collector() {
+      @Override
+      public String id() {
+        return "slow";
+      }
+
+      @Override
+      public void collect(dev.supportpacket.agent.collect.CollectContext ctx, dev.supportpacket.agent.packet.Packet p)
+          throws InterruptedException {
+        inside.countDown();
+        release.await();
+      }
+    };
+    PacketService service = new PacketService(List.of(slow));
+    PacketOptions options = PacketOptions.builder().outputDir(dir).build();
+    Thread first = new Thread(() -> service.create(options, new StatusFile(null)));
+    first.start();
+    inside.await();
+    PacketResult second = service.create(options, new StatusFile(null));
+    release.countDown();
+    first.join();
+    assertEquals(FailureKind.ALREADY_RUNNING, second.failure().orElseThrow());
+  }
+}

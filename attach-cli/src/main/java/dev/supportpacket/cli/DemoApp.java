@@ -1,0 +1,32 @@
+package dev.supportpacket.cli;
+
+/** The sample JVM of {@code demo}: one thread burns CPU, one sleeps; it exits when its parent does. */
+public final class DemoApp {
+  static final String READY = "demo ready";
+  /** Planted so that a newcomer sees it redacted in the packet. Not a real secret. */
+  static final String FAKE_PASSWORD = "demo-Passw0rd-4711";
+
+  private DemoApp() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Thread burner = new Thread(DemoApp::burnCpu, "demo-cpu-burner");
+    burner.setDaemon(true);
+    burner.start();
+    ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
+    System.out.println(READY);
+    System.out.flush();
+    Thread.sleep(Long.MAX_VALUE);
+  }
+
+  static void burnCpu() {
+    double x = 0;
+    while (true) {
+      for (int i = 1; i < 1_000_000; i++) {
+        x += Math.sqrt(i) * Math.sin(x);
+      }
+      if (x == 42) {
+        System.out.println(x);
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.supportpacket.cli;
+
+import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.options.PacketOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code java -jar attach.jar <pid>}: the only place that calls System.exit. */
+@Command(
+    name = "java -jar attach.jar",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    subcommands = {ListCommand.class, DemoCommand.class},
+    description = {
+      "Writes a sanitized support packet of a running JVM: CPU profile, threads, heap histogram, JVM settings.",
+      "The zip goes beside the process (its working directory) unless --output says otherwise; its path is printed.",
+      ""
+    })
+public final class Main implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The JVM to take a packet of (see `list`).")
+  String pid;
+
+  @Mixin PacketOptionsMixin packet;
+
+  @Override
+  public Integer call() throws CliFailure {
+    if (pid == null) {
+      throw new CliFailure(ExitCode.USAGE, "which JVM? give its pid; `java -jar attach.jar list` shows them");
+    }
+    PacketOptions.Builder options = packet.toBuilder();
+    TargetProcess target = TargetProcess.verify(pid);
+    return new PacketRequest(target, options, packet.timeout(), packet.progressView())
+        .run()
+        .print(System.out, System.err);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of main). */
+  static int run(String... args) {
+    CommandLine cmd = new CommandLine(new Main());
+    Map<String, String> codes = new LinkedHashMap<>();
+    for (ExitCode c : ExitCode.values()) {
+      codes.put(Integer.toString(c.code), c.meaning);
+    }
+    cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+    cmd.setExitCodeExceptionMapper(t -> ExitCode.USAGE.code);
+    cmd.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof CliFailure) {
+            System.err.println("error: " + e.getMessage());
+            return ((CliFailure) e).code.code;
+          }
+          System.err.println("error: unexpected " + e);
+          return ExitCode.AGENT_FAILED.code;
+        });
+    return cmd.execute(args);
+  }
+
+  /** The version printed by --version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"support-packet " + AppIdentity.generatorVersion()};
+    }
+  }
+}

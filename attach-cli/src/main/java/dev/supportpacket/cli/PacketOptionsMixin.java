@@ -1,0 +1,60 @@
+package dev.supportpacket.cli;
+
+import dev.supportpacket.agent.options.PacketOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options of a packet request, shared by the attach command and `demo`. */
+final class PacketOptionsMixin {
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+      description = "Directory to write the packet to. Default: the target's working directory.")
+  Path output;
+
+  @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", defaultValue = "5",
+      description = "Length of the CPU profile, 1 to 3600 seconds. Default: ${DEFAULT-VALUE}.")
+  int duration;
+
+  @Option(names = "--histogram", paramLabel = "all|live", defaultValue = "all",
+      description = "Heap histogram of all objects (no GC, default) or of live objects only (forces a full GC first).")
+  String histogram;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "How long to wait for the packet. Default: the profile duration plus 120 s.")
+  Integer timeout;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress output; only the packet's path on stdout.")
+  boolean quiet;
+
+  /** Checks what can be checked before touching the target; the agent checks again in the target. */
+  PacketOptions.Builder toBuilder() throws CliFailure {
+    if (duration < 1 || duration > 3600) {
+      throw new CliFailure(ExitCode.USAGE, "--duration must be 1 to 3600 seconds, not " + duration);
+    }
+    if (!histogram.equals("all") && !histogram.equals("live")) {
+      throw new CliFailure(ExitCode.USAGE, "--histogram must be all or live, not " + histogram);
+    }
+    PacketOptions.Builder b =
+        PacketOptions.builder().profileDuration(Duration.ofSeconds(duration)).liveHistogram(histogram.equals("live"));
+    if (output != null) {
+      Path dir = output.toAbsolutePath().normalize();
+      if (!Files.isDirectory(dir)) {
+        throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " does not exist; create it first");
+      }
+      if (!Files.isWritable(dir)) {
+        throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " is not writable; choose another");
+      }
+      b.outputDir(dir);
+    }
+    return b;
+  }
+
+  Duration timeout() {
+    return Duration.ofSeconds(timeout != null ? timeout : duration + 120L);
+  }
+
+  ProgressView progressView() {
+    return new ProgressView(System.err, System.console() != null, quiet);
+  }
+}

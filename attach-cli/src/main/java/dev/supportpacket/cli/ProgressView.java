@@ -1,0 +1,43 @@
+package dev.supportpacket.cli;
+
+import java.io.PrintStream;
+
+/**
+ * Shows what the agent is doing. On a terminal one line is redrawn in place; in a log or a pipe a line is printed
+ * only when the phase changes. Always on stderr: stdout carries only the packet's path, for scripts.
+ */
+final class ProgressView {
+  private final PrintStream err;
+  private final boolean terminal;
+  private final boolean quiet;
+  private String lastPhase = "";
+  private int lastWidth;
+
+  ProgressView(PrintStream err, boolean terminal, boolean quiet) {
+    this.err = err;
+    this.terminal = terminal;
+    this.quiet = quiet;
+  }
+
+  void phase(String phase, long secondsLeft) {
+    if (quiet) {
+      return;
+    }
+    String text = "support-packet: " + phase + (secondsLeft >= 0 ? ", about " + secondsLeft + " s left" : "");
+    if (terminal) {
+      err.print("\r" + text + " ".repeat(Math.max(0, lastWidth - text.length())));
+      err.flush();
+      lastWidth = text.length();
+    } else if (!phase.equals(lastPhase)) {
+      err.println(text);
+    }
+    lastPhase = phase;
+  }
+
+  void finish() {
+    if (terminal && lastWidth > 0 && !quiet) {
+      err.println();
+      lastWidth = 0;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.supportpacket.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.supportpacket.it.apps.CpuBurnerApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each mistake a user can make gives its documented exit code and a message naming the fix, and harms nothing. */
+class RefusalIT {
+
+  @Test
+  void pidOfNoProcessIsRefused() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor(10, TimeUnit.SECONDS);
+    Cli.Result r = Cli.run(Long.toString(gone.pid()));
+    assertEquals(3, r.exit, r::toString);
+    assertTrue(r.err.contains("no process with pid " + gone.pid()), r::toString);
+  }
+
+  @Test
+  void processThatIsNotAJvmIsRefusedAndKeepsRunning() throws Exception {
+    Process sleep = new ProcessBuilder("sleep", "300").start();
+    try {
+      Cli.Result r = Cli.run(Long.toString(sleep.pid()));
+      assertEquals(4, r.exit, r::toString);
+      assertTrue(r.err.contains("not a Java virtual machine"), r::toString);
+      // SIGQUIT would have killed it: give a stray signal time to land.
+      assertTrue(!sleep.waitFor(2, TimeUnit.SECONDS) && sleep.isAlive(), "sleep was harmed");
+    } finally {
+      sleep.destroyForcibly();
+    }
+  }
+
+  @Test
+  void jvmWithAttachDisabledIsRefused(@TempDir Path dir) throws Exception {
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir,
+        List.of("-XX:+DisableAttachMechanism"), Map.of(), List.of())) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()));
+      assertEquals(6, r.exit, r::toString);
+      assertTrue(r.err.contains("-javaagent"), "names the fix: " + r);
+      assertTrue(target.isAlive());
+    }
+  }
+
+  @Test
+  void jvmOfAnotherUserIsRefused(@TempDir Path dir) throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to start a JVM as another user");
+    Path classes = Paths.get(System.getProperty("appClasses"));
+    Process other = new ProcessBuilder("runuser", "-u", "nobody", "--", Jdk.JDK17.tool("java").toString(), "-cp",
+        classes.toString(), CpuBurnerApp.class.getName()).directory(Paths.get("/tmp").toFile()).start();
+    try {
+      assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine());
+      // runuser stays as the parent of the JVM it starts.
+      long jvm = other.descendants().findFirst().map(ProcessHandle::pid).orElse(other.pid());
+      Cli.Result r = Cli.run(Long.toString(jvm));
+      assertEquals(5, r.exit, r::toString);
+      assertTrue(r.err.contains("sudo -u nobody"), r::toString);
+      assertTrue(other.isAlive());
+    } finally {
+      other.descendants().forEach(ProcessHandle::destroyForcibly);
+      other.destroyForcibly();
+    }
+  }
+
+  @Test
+  void missingOutputDirectoryIsRefusedBeforeAttaching(@TempDir Path dir) throws Exception {
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--output", dir.resolve("missing").toString());
+      assertEquals(7, r.exit, r::toString);
+      assertTrue(r.err.contains("does not exist"), r::toString);
+      assertTrue(Leftovers.jcmd(Jdk.JDK17, target, "VM.system_properties").contains("java.version"));
+      assertTrue(!Leftovers.jcmd(Jdk.JDK17, target, "Thread.print").contains("support-packet"), "agent not loaded");
+    }
+  }
+
+  @Test
+  void targetWhoseWorkingDirectoryWasDeletedIsRefusedAndStillOpensJars(@TempDir Path dir) throws Exception {
+    Path cwd = Files.createDirectory(dir.resolve("cwd"));
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, cwd)) {
+      Files.delete(cwd);
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--output", dir.toString());
+      assertEquals(7, r.exit, r::toString);
+      assertTrue(r.err.contains("working directory of pid " + target.pid() + " was deleted"), r::toString);
+      // An attach would have broken ZipFile in this JVM for good; jcmd runs fine only if nothing was loaded.
+      assertTrue(!Leftovers.jcmd(Jdk.JDK17, target, "Thread.print").contains("support-packet"), "agent not loaded");
+      assertTrue(target.isAlive());
+    }
+  }
+
+  @Test
+  void usageErrors() throws Exception {
+    assertEquals(2, Cli.run().exit);
+    assertEquals(2, Cli.run("not-a-pid").exit);
+    assertEquals(2, Cli.run("1", "--duration", "0").exit);
+    assertEquals(2, Cli.run("--no-such-option").exit);
+    Cli.Result help = Cli.run("--help");
+    assertEquals(0, help.exit);
+    for (String s : List.of("--output", "--duration", "--histogram", "--timeout", "list", "demo", "Exit codes")) {
+      assertTrue(help.out.contains(s), "help explains " + s + ":\n" + help.out);
+    }
+  }
+}
