@@ -1,8 +1,9 @@
 package dev.supportpacket.it.apps;
 
 /**
- * Target for the integration tests: burns CPU in {@link #burnCpuInNamedMethod} on a thread named
- * {@value #BURNER_THREAD}, holds fake secrets where applications hold real ones, prints {@code ready}.
+ * Target for the integration tests: burns CPU in {@link #burnCpuInNamedMethod} on {@code -Dit.burners=N} threads
+ * named {@value #BURNER_THREAD} (none by default: the machine has 2 cores and the tests run in parallel), names a
+ * sleeping thread after {@code -Dit.thread.name}, prints {@code ready}.
  */
 public final class CpuBurnerApp {
   public static final String BURNER_THREAD = "it-cpu-burner";
@@ -10,9 +11,11 @@ public final class CpuBurnerApp {
   private CpuBurnerApp() {}
 
   public static void main(String[] args) throws Exception {
-    Thread burner = new Thread(CpuBurnerApp::burnCpuInNamedMethod, BURNER_THREAD);
-    burner.setDaemon(true);
-    burner.start();
+    for (int i = 0; i < Integer.getInteger("it.burners", 0); i++) {
+      Thread burner = new Thread(CpuBurnerApp::burnCpuInNamedMethod, i == 0 ? BURNER_THREAD : BURNER_THREAD + "-" + i);
+      burner.setDaemon(true);
+      burner.start();
+    }
     // Applications name threads after tenants, queues and connections: names can hold secrets.
     Thread sleeper = new Thread(CpuBurnerApp::sleepForever, System.getProperty("it.thread.name", "it-sleeper"));
     sleeper.setDaemon(true);
