@@ -97,6 +97,40 @@ class RefusalIT {
   }
 
   @Test
+  void targetThatDiesDuringCollectionIsReported(@TempDir Path dir) throws Exception {
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      Thread killer = new Thread(() -> {
+        try {
+          Thread.sleep(3000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        target.close();
+      });
+      killer.start();
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "20");
+      killer.join();
+      assertEquals(8, r.exit, r::toString);
+      assertTrue(r.err.contains("exited"), r::toString);
+    }
+  }
+
+  @Test
+  void packetSlowerThanTheTimeoutIsReportedAndStillWritten(@TempDir Path dir) throws Exception {
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "4", "--timeout", "1");
+      assertEquals(9, r.exit, r::toString);
+      assertTrue(r.err.contains("--timeout"), r::toString);
+      // The agent goes on in the target: the packet still appears.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+        try (var files = Files.list(dir)) {
+          return files.anyMatch(f -> f.getFileName().toString().matches("support-packet-.*\\.zip"));
+        }
+      });
+    }
+  }
+
+  @Test
   void usageErrors() throws Exception {
     assertEquals(2, Cli.run().exit);
     assertEquals(2, Cli.run("not-a-pid").exit);
