@@ -51,7 +51,7 @@ class JfrScrubberTest {
   private static Path dir;
   private static Process child17;
   private static Process child25;
-  private static Path raw17;
+  private static Path rawHere;
   private static Sanitizer sanitizer;
 
   @BeforeAll
@@ -60,7 +60,7 @@ class JfrScrubberTest {
     // The children record while this JVM does.
     child17 = PlantedRecordings.startChild(Path.of(System.getProperty("java.home")), dir, "17");
     child25 = PlantedRecordings.startChild(PlantedRecordings.TEMURIN_25, dir, "25");
-    raw17 = PlantedRecordings.recordHere(dir, 400);
+    rawHere = PlantedRecordings.recordHere(dir, 400);
     sanitizer = Sanitizer.withRandomKey();
     sanitizer.learnLiteral(THREAD_SECRET);
     sanitizer.learnLiteral(PROPERTY_SECRET);
@@ -83,8 +83,8 @@ class JfrScrubberTest {
 
   @Test
   void inProcessMultiChunkDumpKeepsEverySampleAndNoThreadName() throws Exception {
-    assertTrue(chunkCount(raw17) >= 2, "the dump should span a chunk rotation");
-    assertScrubbedWell(raw17, "out-here.jfr", List.of(THREAD_SECRET));
+    assertTrue(chunkCount(rawHere) >= 2, "the dump should span a chunk rotation");
+    assertScrubbedWell(rawHere, "out-here.jfr", List.of(THREAD_SECRET));
   }
 
   @Test
@@ -102,13 +102,13 @@ class JfrScrubberTest {
   @Test
   void concatenatedDumpsRewriteChunkByChunk() throws Exception {
     Path twice = dir.resolve("twice.jfr");
-    byte[] once = Files.readAllBytes(raw17);
+    byte[] once = Files.readAllBytes(rawHere);
     try (OutputStream out = Files.newOutputStream(twice)) {
       out.write(once);
       out.write(once);
     }
     Path out = scrub(twice, "out-twice.jfr");
-    assertEquals(2 * chunkCount(raw17), chunkCount(out));
+    assertEquals(2 * chunkCount(rawHere), chunkCount(out));
     assertEquals(samples(twice, UnaryOperator.identity()).size(), samples(out, UnaryOperator.identity()).size());
     assertNoSecretBytes(Files.readAllBytes(out));
   }
@@ -124,7 +124,7 @@ class JfrScrubberTest {
 
   @Test
   void truncatedRecordingThrowsAndWritesNothing() throws Exception {
-    byte[] all = Files.readAllBytes(raw17);
+    byte[] all = Files.readAllBytes(rawHere);
     long firstChunk = readRawLong(all, 8);
     assertFailsClosed(Arrays.copyOf(all, (int) firstChunk / 2));
     assertFailsClosed(Arrays.copyOf(all, (int) firstChunk - 1));
@@ -132,7 +132,7 @@ class JfrScrubberTest {
 
   @Test
   void corruptedConstantPoolPositionThrows() throws Exception {
-    byte[] all = Files.readAllBytes(raw17);
+    byte[] all = Files.readAllBytes(rawHere);
     // Point the first chunk's checkpoint chain into the middle of an event.
     long cp = readRawLong(all, 16);
     byte[] broken = all.clone();

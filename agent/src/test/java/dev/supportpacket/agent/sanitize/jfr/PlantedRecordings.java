@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
+import javax.tools.ToolProvider;
 import jdk.jfr.Recording;
 
 /**
@@ -33,7 +34,7 @@ final class PlantedRecordings {
    * half way: starting a recording rotates the chunk, so the dump holds at least two chunks.
    */
   static Path recordHere(Path dir, long halfMillis) throws Exception {
-    Path raw = dir.resolve("raw-17.jfr");
+    Path raw = dir.resolve("raw-here.jfr");
     Thread busy = new Thread(PlantedRecordings::burnCpu, BUSY_THREAD);
     Thread sleeper = new Thread(PlantedRecordings::sleep, SLEEPING_THREAD);
     busy.setDaemon(true);
@@ -71,7 +72,7 @@ final class PlantedRecordings {
       throw new IllegalStateException("this test needs a JDK at " + javaHome + ", it is missing");
     }
     Path source = dir.resolve("Rec.java");
-    if (!Files.exists(source)) {
+    if (!Files.exists(dir.resolve("Rec.class"))) {
       Files.write(source, List.of(
           "import java.nio.file.Path;",
           "import java.time.Duration;",
@@ -81,6 +82,8 @@ final class PlantedRecordings {
           "  public static void main(String[] a) throws Exception {",
           "    Recording app = new Recording(Configuration.getConfiguration(\"default\"));",
           "    app.start();",
+          // Let the application's start-of-chunk events (properties, environment) land before we rotate.
+          "    Thread.sleep(200);",
           "    Recording ours = new Recording();",
           "    ours.enable(\"jdk.ExecutionSample\").withPeriod(Duration.ofMillis(10));",
           "    ours.start();",
@@ -99,9 +102,15 @@ final class PlantedRecordings {
           "    ours.dump(Path.of(a[0]));",
           "  }",
           "}"), StandardCharsets.UTF_8);
+      // Compiled once here rather than source-launched by each child: that costs each child a second of CPU.
+      int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", dir.toString(),
+          source.toString());
+      if (rc != 0) {
+        throw new IllegalStateException("could not compile " + source);
+      }
     }
     ProcessBuilder pb = new ProcessBuilder(java.toString(), "-D" + PROPERTY + "=" + PROPERTY_SECRET,
-        source.toString(), dir.resolve("raw-" + name + ".jfr").toString());
+        "-XX:TieredStopAtLevel=1", "-cp", dir.toString(), "Rec", dir.resolve("raw-" + name + ".jfr").toString());
     pb.environment().put(ENVIRONMENT, ENVIRONMENT_SECRET);
     return pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
   }
