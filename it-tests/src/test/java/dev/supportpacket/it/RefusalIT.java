@@ -101,8 +101,10 @@ class RefusalIT {
     try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
       Thread killer = new Thread(() -> {
         try {
-          Thread.sleep(3000);
-        } catch (InterruptedException e) {
+          // Kill it only once the agent is at work in it, however slow the machine is.
+          org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+              .until(() -> Leftovers.jcmd(Jdk.JDK17, target, "Thread.print").contains("\"support-packet-cpu-profile\""));
+        } catch (RuntimeException e) {
           return;
         }
         target.close();
