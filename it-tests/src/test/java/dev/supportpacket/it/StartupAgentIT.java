@@ -149,7 +149,8 @@ class StartupAgentIT {
       }
       await().atMost(PATIENCE).until(() -> agentLines(target), l -> !l.isEmpty());
       Thread.sleep(2000); // a second packet, had one been started, would have shown by now
-      assertEquals(1, packets(out).size(), () -> "packets: " + packets(out));
+      List<Path> written = packets(out);
+      assertEquals(1, written.size(), written::toString);
       List<String> lines = agentLines(target);
       assertEquals(1, lines.size(), "the limiter, not 'already running', refused the others: " + lines);
       long ignored = (Long) jmx.getMBeanServerConnection().getAttribute(new ObjectName(MBEAN), "IgnoredSignals");
