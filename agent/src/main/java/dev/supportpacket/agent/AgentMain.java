@@ -3,6 +3,7 @@ package dev.supportpacket.agent;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.RateLimiter;
 import dev.supportpacket.agent.trigger.SignalTrigger;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.SupportPacket;
@@ -20,18 +21,27 @@ import java.util.function.LongSupplier;
  * <p>Loads as little as it can: the packet service and the collectors are loaded by the first trigger, not here.
  */
 public final class AgentMain {
-  /** Set on load to this agent's version: the attach CLI reads it to trigger a running agent instead of loading one. */
+  /**
+   * This agent's version, set once its MBean is registered: the attach CLI reads it to trigger the running agent over
+   * JMX instead of loading it again. Set only then, so that the CLI never finds the agent without its MBean.
+   */
   public static final String VERSION_PROPERTY = "dev.supportpacket.agent.version";
   /** How many times premain/agentmain ran in this JVM: a second load of the agent would show here. */
   public static final String LOADS_PROPERTY = "dev.supportpacket.agent.loads";
+
+  /**
+   * Creating the platform MBean server loads some 500 classes and initializes java.util.logging: measured at well
+   * over 100 ms of CPU, so not in the application's startup window (bench/startup-cost.sh).
+   */
+  static final long MBEAN_DELAY_MILLIS = 5000;
 
   private static final String PREFIX = "support-packet: ";
 
   private AgentMain() {}
 
   /**
-   * Started with the application ({@code -javaagent}): installs the signal handler, registers the MBean from a
-   * short-lived daemon thread, and returns. A bad option disables both and says so in one line; the application
+   * Started with the application ({@code -javaagent}): installs the signal handler, starts a daemon thread that
+   * registers the MBean a few seconds later and ends, and returns. A bad option disables both and says so in one line; the application
    * starts either way.
    */
   public static void premain(String args, Instrumentation inst) {
@@ -53,8 +63,18 @@ public final class AgentMain {
             + "; the signal and JMX triggers are off");
         return;
       }
-      // Creating the platform MBean server loads a few hundred classes: not on the application's startup path.
-      startDaemon("jmx", () -> registerMBean(options, ignoredSignals, err));
+      // An anonymous class, not a lambda: see RateLimiter.SYSTEM_CLOCK.
+      startDaemon("jmx", new Runnable() {
+        @Override
+        public void run() {
+          try {
+            Thread.sleep(MBEAN_DELAY_MILLIS);
+          } catch (InterruptedException e) {
+            return;
+          }
+          registerMBean(options, ignoredSignals, err);
+        }
+      });
     } catch (Throwable t) {
       err.println(PREFIX + "the startup agent failed (" + t + "); the signal and JMX triggers are off");
     }
@@ -70,7 +90,7 @@ public final class AgentMain {
       StatusFile status = new StatusFile(options.statusFile().orElse(null));
       startDaemon("main", () -> {
         // The MBean first, so that the CLI's next request finds it; a packet is still written if JMX fails.
-        registerMBean(PacketOptions.parse(null), () -> 0, null);
+        registerMBean(PacketOptions.parse(null), RateLimiter.NONE_REFUSED, null);
         PacketService.shared().create(options, status);
       });
     } catch (Throwable t) {
@@ -81,6 +101,7 @@ public final class AgentMain {
   private static void registerMBean(PacketOptions defaults, LongSupplier ignoredSignals, PrintStream err) {
     try {
       SupportPacket.register(defaults, ignoredSignals);
+      System.setProperty(VERSION_PROPERTY, AppIdentity.generatorVersion());
     } catch (Throwable t) {
       if (err != null) {
         err.println(PREFIX + "cannot register the MBean " + SupportPacket.OBJECT_NAME + " (" + t
@@ -96,7 +117,6 @@ public final class AgentMain {
   }
 
   private static synchronized void markLoaded() {
-    System.setProperty(VERSION_PROPERTY, AppIdentity.generatorVersion());
     System.setProperty(LOADS_PROPERTY, Integer.toString(Integer.getInteger(LOADS_PROPERTY, 0) + 1));
   }
 }

@@ -164,7 +164,9 @@ class StartupAgentIT {
   void attachCliTriggersTheRunningAgentInsteadOfLoadingASecondOne(Jdk jdk, @TempDir Path dir) throws Exception {
     Path out = Files.createDirectory(dir.resolve("packets"));
     try (TargetJvm target = startWithAgent(jdk, dir, "output=" + out)) {
-      awaitMBean(target);
+      // The agent announces itself once its MBean is registered, a few seconds after startup.
+      await().atMost(PATIENCE).until(() -> !systemProperty(jdk, target, "dev.supportpacket.agent.version")
+          .equals("(not set)"));
       Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--output", dir.toString());
       assertEquals(0, r.exit, r::toString);
       assertEquals(dir, r.packet().getParent(), "the CLI's --output wins over the agent's");
@@ -226,10 +228,6 @@ class StartupAgentIT {
     ObjectName name = new ObjectName(MBEAN);
     await().atMost(PATIENCE).until(() -> c.getMBeanServerConnection().isRegistered(name));
     return c;
-  }
-
-  private static void awaitMBean(TargetJvm target) throws Exception {
-    connect(target).close();
   }
 
   private static void kill(String signal, TargetJvm target) throws Exception {

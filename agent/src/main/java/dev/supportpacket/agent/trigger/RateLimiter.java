@@ -8,7 +8,24 @@ import java.util.function.LongSupplier;
  * are refused and counted. The interval runs from the last accepted event, not from the last refused one: a storm
  * that never stops still gets one packet per interval, no more.
  */
-public final class RateLimiter {
+public final class RateLimiter implements LongSupplier {
+  /**
+   * {@code System::nanoTime} without a lambda: the first lambda in a JVM costs its bootstrap, and the startup agent
+   * must stay cheap (bench/startup-cost.sh).
+   */
+  public static final LongSupplier SYSTEM_CLOCK = new LongSupplier() {
+    @Override
+    public long getAsLong() {
+      return System.nanoTime();
+    }
+  };
+  /** The refusal count of a limiter that does not exist. */
+  public static final LongSupplier NONE_REFUSED = new LongSupplier() {
+    @Override
+    public long getAsLong() {
+      return 0;
+    }
+  };
   private static final long NEVER = Long.MIN_VALUE;
 
   private final long intervalNanos;
@@ -44,5 +61,11 @@ public final class RateLimiter {
   /** How many events were refused so far. */
   public long refused() {
     return refused.get();
+  }
+
+  /** Same as {@link #refused()}, for whoever only needs the count. */
+  @Override
+  public long getAsLong() {
+    return refused();
   }
 }

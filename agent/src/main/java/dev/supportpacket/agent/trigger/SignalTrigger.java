@@ -17,7 +17,7 @@ import sun.misc.SignalHandler;
  * <p>A signal has no one to answer to, so the outcome is one {@code support-packet:} line on the application's
  * stderr (the path, or why not) and the MBean's {@code LastPacketPath}/{@code LastOutcome}.
  */
-public final class SignalTrigger implements SignalHandler {
+public final class SignalTrigger implements SignalHandler, Runnable {
   private final String signal;
   private final PacketOptions options;
   private final RateLimiter limiter;
@@ -26,7 +26,7 @@ public final class SignalTrigger implements SignalHandler {
   private SignalTrigger(String signal, PacketOptions options, PrintStream err) {
     this.signal = signal;
     this.options = options.toBuilder().trigger(TriggerContext.Kind.SIGNAL.label()).build();
-    this.limiter = new RateLimiter(options.minInterval().toNanos(), System::nanoTime);
+    this.limiter = new RateLimiter(options.minInterval().toNanos(), RateLimiter.SYSTEM_CLOCK);
     this.err = err;
   }
 
@@ -38,11 +38,11 @@ public final class SignalTrigger implements SignalHandler {
    */
   public static LongSupplier install(PacketOptions options, PrintStream err) {
     if (options.signal().equals(PacketOptions.SIGNAL_OFF)) {
-      return () -> 0;
+      return RateLimiter.NONE_REFUSED;
     }
     SignalTrigger trigger = new SignalTrigger(options.signal(), options, err);
     Signal.handle(new Signal(options.signal()), trigger);
-    return trigger.limiter::refused;
+    return trigger.limiter;
   }
 
   @Override
@@ -51,7 +51,7 @@ public final class SignalTrigger implements SignalHandler {
       if (!limiter.tryAcquire()) {
         return;
       }
-      Thread worker = new Thread(this::writePacket, CollectorRunner.THREAD_PREFIX + "signal");
+      Thread worker = new Thread(this, CollectorRunner.THREAD_PREFIX + "signal");
       worker.setDaemon(true);
       worker.start();
     } catch (Throwable t) {
@@ -59,7 +59,9 @@ public final class SignalTrigger implements SignalHandler {
     }
   }
 
-  private void writePacket() {
+  /** The worker thread's body: not for callers. */
+  @Override
+  public void run() {
     PacketResult r = PacketService.shared().create(options, TriggerContext.signal(signal), new StatusFile(null));
     if (r.path().isPresent()) {
       err.println("support-packet: SIG" + signal + ": packet written (" + r.message() + "): " + r.path().get());
