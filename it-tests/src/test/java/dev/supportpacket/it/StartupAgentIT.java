@@ -29,10 +29,16 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The agent started with the application (-javaagent): packets on a signal and on a JMX operation, no attach. */
+/**
+ * The agent started with the application (-javaagent): packets on a signal and on a JMX operation, no attach. Shares
+ * the cores, so it stays out of the way of the test that counts profile samples (READ: these may run together).
+ */
+@ResourceLock(value = "cpu-profile", mode = ResourceAccessMode.READ)
 class StartupAgentIT {
   private static final Duration PATIENCE = Duration.ofSeconds(120);
   private static final String MBEAN = "dev.supportpacket:type=SupportPacket";
