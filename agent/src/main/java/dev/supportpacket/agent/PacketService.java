@@ -16,6 +16,7 @@ import dev.supportpacket.agent.sanitize.ProcessSecrets;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.StatusFile;
+import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes packets, one at a time per JVM: checks the output directory, learns the process's secrets, runs the
  * collectors, writes metadata, report, warnings and README, and seals the archive. Never throws.
+ *
+ * <p>The packet's file name is decided before anything is collected, so that a request arriving meanwhile is told
+ * which packet is being written.
  */
 public final class PacketService {
   /** Below this much free space in the output directory no packet is started. */
@@ -36,7 +41,10 @@ public final class PacketService {
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  private final AtomicBoolean busy = new AtomicBoolean();
+  /** The packet being written, null when none. */
+  private final AtomicReference<Path> inProgress = new AtomicReference<>();
+  private volatile PacketResult lastResult;
+  private volatile Path lastWritten;
   private final List<Collector> collectors;
 
   public PacketService(List<Collector> collectors) {
@@ -47,19 +55,45 @@ public final class PacketService {
     return new PacketService(DefaultCollectors.all());
   }
 
-  /** Writes one packet and reports to {@code status} as it goes. */
+  /**
+   * The one service of this JVM, shared by every trigger (attach, signal, JMX) so that they exclude each other.
+   * Created on first use: the startup agent's premain must not load the collectors.
+   */
+  public static PacketService shared() {
+    return Shared.INSTANCE;
+  }
+
+  private static final class Shared {
+    static final PacketService INSTANCE = withDefaultCollectors();
+  }
+
+  /** The packet being written now, if any. */
+  public Optional<Path> inProgress() {
+    return Optional.ofNullable(inProgress.get());
+  }
+
+  /** What the last request that got to run came to; "already running" answers do not count. */
+  public Optional<PacketResult> lastResult() {
+    return Optional.ofNullable(lastResult);
+  }
+
+  /** The last packet written in this JVM, complete or not. */
+  public Optional<Path> lastWritten() {
+    return Optional.ofNullable(lastWritten);
+  }
+
+  /** Writes one packet for the attach CLI and reports to {@code status} as it goes. */
   public PacketResult create(PacketOptions options, StatusFile status) {
+    return create(options, TriggerContext.attach(), status);
+  }
+
+  /** Writes one packet for {@code trigger} and reports to {@code status} as it goes. */
+  public PacketResult create(PacketOptions options, TriggerContext trigger, StatusFile status) {
     PacketResult result;
-    if (!busy.compareAndSet(false, true)) {
-      result = PacketResult.failed(FailureKind.ALREADY_RUNNING, "another packet is being written in this JVM");
-    } else {
-      try {
-        result = write(options, status);
-      } catch (Throwable t) {
-        result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
-      } finally {
-        busy.set(false);
-      }
+    try {
+      result = claimAndWrite(options, trigger, status);
+    } catch (Throwable t) {
+      result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
     }
     if (result.path().isPresent()) {
       status.done(result.complete(), result.path().get());
@@ -69,16 +103,40 @@ public final class PacketService {
     return result;
   }
 
-  private PacketResult write(PacketOptions options, StatusFile status) {
+  private PacketResult claimAndWrite(PacketOptions options, TriggerContext trigger, StatusFile status) {
     Path dir = options.outputDir().orElse(Paths.get(System.getProperty("user.dir"))).toAbsolutePath();
-    PacketResult refused = checkOutputDir(dir);
-    if (refused != null) {
-      return refused;
-    }
     long startedAt = System.currentTimeMillis();
     AppIdentity app = AppIdentity.current();
     String stamp = STAMP.format(Instant.ofEpochMilli(startedAt));
     Path file = dir.resolve("support-packet-" + app.name() + "-" + app.pid() + "-" + stamp + ".zip");
+    if (!inProgress.compareAndSet(null, file)) {
+      Path running = inProgress.get();
+      return PacketResult.failed(FailureKind.ALREADY_RUNNING, "another packet is being written in this JVM"
+          + (running == null ? " (it just finished; ask again)" : ": " + running));
+    }
+    try {
+      PacketResult result;
+      try {
+        result = write(options, trigger, app, startedAt, stamp, file, status);
+      } catch (Throwable t) {
+        result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
+      }
+      // Published before the claim is released: whoever sees "not in progress" also sees this outcome.
+      lastResult = result;
+      result.path().ifPresent(p -> lastWritten = p);
+      return result;
+    } finally {
+      inProgress.set(null);
+    }
+  }
+
+  private PacketResult write(PacketOptions options, TriggerContext trigger, AppIdentity app, long startedAt,
+      String stamp, Path file, StatusFile status) {
+    Path dir = file.getParent();
+    PacketResult refused = checkOutputDir(dir);
+    if (refused != null) {
+      return refused;
+    }
     status.phase("starting", options.profileDuration().toSeconds() + 1);
 
     Sanitizer sanitizer = Sanitizer.withRandomKey();
@@ -92,7 +150,7 @@ public final class PacketService {
     try (ZipSink sink = ZipSink.create(file, scratch)) {
       Packet packet = new Packet(sanitizer, sink);
       packet.addYaml("metadata.yaml",
-          Metadata.tree(app, startedAt, options.trigger(), Sanitizer.VERSION, sanitizer.usesSiteKey()));
+          Metadata.tree(app, startedAt, trigger.kind().label(), Sanitizer.VERSION, sanitizer.usesSiteKey()));
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status), packet);
       status.phase("writing", 0);
       Report report = new Report(outcomes, packet.entries());

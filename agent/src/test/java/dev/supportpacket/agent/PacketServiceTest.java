@@ -8,6 +8,7 @@ import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.StatusFile;
+import dev.supportpacket.agent.trigger.TriggerContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,9 +79,14 @@ class PacketServiceTest {
     Thread first = new Thread(() -> service.create(options, new StatusFile(null)));
     first.start();
     inside.await();
-    PacketResult second = service.create(options, new StatusFile(null));
+    Path running = service.inProgress().orElseThrow();
+    PacketResult second = service.create(options, TriggerContext.jmx(null, "localhost"), new StatusFile(null));
     release.countDown();
     first.join();
     assertEquals(FailureKind.ALREADY_RUNNING, second.failure().orElseThrow());
+    assertTrue(second.message().endsWith(": " + running), "names the packet being written: " + second.message());
+    assertTrue(service.inProgress().isEmpty());
+    assertEquals(running, service.lastWritten().orElseThrow(), "the running packet's name is the one written");
+    assertTrue(Files.isRegularFile(running));
   }
 }

@@ -9,11 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import net.bytebuddy.agent.ByteBuddyAgent;
+import java.util.Optional;
 
 /**
- * Asks one JVM for a packet: checks the target and the output directory, loads the agent, then follows the status
- * file the agent appends to until it names the packet, reports a failure, the target dies, or time runs out.
+ * Asks one JVM for a packet: reaches the agent (loads it, or triggers the one already running: {@link AgentChannel}),
+ * then follows the status file the agent appends to until it names the packet, reports a failure, the target dies, or
+ * time runs out.
  */
 final class PacketRequest {
   private static final long POLL_MILLIS = 200;
@@ -32,7 +33,6 @@ final class PacketRequest {
 
   /** Writes the packet and returns its path; the exit code says whether it is complete. */
   Result run() throws CliFailure {
-    Path agent = AgentJar.extract();
     Path status;
     try {
       status = Files.createTempFile("support-packet-status-", ".txt");
@@ -43,8 +43,11 @@ final class PacketRequest {
     try {
       PacketOptions o = options.statusFile(status).trigger("attach").build();
       progress.phase("attaching", -1);
-      attach(agent, o.toAgentArgs());
-      return follow(status);
+      try (AgentChannel channel = AgentChannel.to(target)) {
+        progress.phase(channel.phase(), -1);
+        channel.start(o);
+        return follow(status, channel);
+      }
     } finally {
       try {
         Files.deleteIfExists(status);
@@ -54,40 +57,12 @@ final class PacketRequest {
     }
   }
 
-  private void attach(Path agent, String args) throws CliFailure {
-    try {
-      ByteBuddyAgent.attach(agent.toFile(), Long.toString(target.pid), args);
-    } catch (RuntimeException e) {
-      throw attachFailure(e);
-    }
-  }
-
-  private CliFailure attachFailure(RuntimeException e) {
-    if (!target.alive()) {
-      return new CliFailure(ExitCode.TARGET_DIED, "pid " + target.pid + " exited while the agent was being loaded");
-    }
-    Throwable root = e;
-    StringBuilder chain = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      root = t;
-      chain.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append(" / ");
-    }
-    String all = chain.toString();
-    if (all.contains("AttachNotSupportedException") || all.contains("not respond")) {
-      return new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " did not answer the attach request ("
-          + root.getMessage() + "); it may run with -XX:+DisableAttachMechanism or be hung; use the startup agent");
-    }
-    if (all.contains("ermission denied") || all.contains("not secure") || all.contains("Operation not permitted")) {
-      return new CliFailure(ExitCode.OTHER_USER, "not allowed to attach to pid " + target.pid + " (" + root.getMessage()
-          + "); run as the user that owns it");
-    }
-    return new CliFailure(ExitCode.AGENT_FAILED, "loading the agent into pid " + target.pid + " failed: " + all);
-  }
-
-  private Result follow(Path status) throws CliFailure {
+  private Result follow(Path status, AgentChannel channel) throws CliFailure {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
     while (true) {
+      // Asked before reading: the agent writes its last line before the channel can report the call's end.
+      Optional<CliFailure> broken = channel.broken();
       List<String> lines = readLines(status);
       for (; seen < lines.size(); seen++) {
         String[] f = lines.get(seen).split(" ", 3);
@@ -107,6 +82,10 @@ final class PacketRequest {
           default:
             break;
         }
+      }
+      if (broken.isPresent()) {
+        progress.finish();
+        throw broken.get();
       }
       if (!target.alive()) {
         progress.finish();

@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one packet should hold and where it goes. Immutable; parsed once from the agent argument string, which the
@@ -16,12 +18,24 @@ import java.util.Optional;
  */
 public final class PacketOptions {
   public static final Duration DEFAULT_PROFILE = Duration.ofSeconds(5);
+  /** The startup agent's signal: ignored by a JVM without our handler, so a stray {@code kill -URG} harms nothing. */
+  public static final String DEFAULT_SIGNAL = "URG";
+  /** {@code signal=off} turns the signal trigger off. */
+  public static final String SIGNAL_OFF = "off";
+  public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(60);
+  /**
+   * Signals the JVM itself relies on: USR2 (HotSpot's; a handler on it stops JFR sampling), QUIT (thread dumps),
+   * HUP/INT/TERM (shutdown hooks: our handler would replace the orderly shutdown), KILL/STOP (cannot be caught).
+   */
+  private static final Set<String> JVM_SIGNALS = Set.of("USR2", "QUIT", "HUP", "INT", "TERM", "KILL", "STOP");
 
   private final Optional<Path> outputDir;
   private final Duration profileDuration;
   private final Optional<Path> statusFile;
   private final String trigger;
   private final boolean liveHistogram;
+  private final String signal;
+  private final Duration minInterval;
 
   private PacketOptions(Builder b) {
     this.outputDir = Optional.ofNullable(b.outputDir);
@@ -29,10 +43,19 @@ public final class PacketOptions {
     this.statusFile = Optional.ofNullable(b.statusFile);
     this.trigger = b.trigger;
     this.liveHistogram = b.liveHistogram;
+    this.signal = b.signal;
+    this.minInterval = b.minInterval;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder that starts from these options. */
+  public Builder toBuilder() {
+    return builder().outputDir(outputDir.orElse(null)).profileDuration(profileDuration)
+        .statusFile(statusFile.orElse(null)).trigger(trigger).liveHistogram(liveHistogram).signal(signal)
+        .minInterval(minInterval);
   }
 
   /** The directory the packet is written to; empty means the target's working directory. */
@@ -60,13 +83,37 @@ public final class PacketOptions {
   }
 
   /**
+   * Startup agent only: the signal name without {@code SIG} (e.g. {@code URG}) that writes a packet, or
+   * {@link #SIGNAL_OFF}.
+   */
+  public String signal() {
+    return signal;
+  }
+
+  /** Startup agent only: a signal less than this long after the last accepted one is ignored. */
+  public Duration minInterval() {
+    return minInterval;
+  }
+
+  /**
    * Parses the agent argument string.
    *
    * @param args may be null or empty (all defaults)
    * @throws IllegalArgumentException naming the offending key or value
    */
   public static PacketOptions parse(String args) {
-    Builder b = builder();
+    return parse(args, builder().build());
+  }
+
+  /**
+   * Parses the agent argument string on top of {@code defaults}: a key not given keeps its default. The JMX trigger
+   * uses this so that {@code createPacket("duration=1")} still writes to the directory the startup agent was given.
+   *
+   * @param args may be null or empty (the defaults)
+   * @throws IllegalArgumentException naming the offending key or value
+   */
+  public static PacketOptions parse(String args, PacketOptions defaults) {
+    Builder b = defaults.toBuilder();
     if (args == null || args.isBlank()) {
       return b.build();
     }
@@ -96,6 +143,12 @@ public final class PacketOptions {
           }
           b.liveHistogram(value.equals("live"));
           break;
+        case "signal":
+          b.signal(parseSignal(value));
+          break;
+        case "minInterval":
+          b.minInterval(parseInterval(value));
+          break;
         default:
           throw new IllegalArgumentException("unknown agent option '" + key + "'");
       }
@@ -123,6 +176,12 @@ public final class PacketOptions {
     statusFile.ifPresent(p -> m.put("status", p.toString()));
     m.put("trigger", trigger);
     m.put("histogram", liveHistogram ? "live" : "all");
+    if (!signal.equals(DEFAULT_SIGNAL)) {
+      m.put("signal", signal);
+    }
+    if (!minInterval.equals(DEFAULT_MIN_INTERVAL)) {
+      m.put("minInterval", Long.toString(minInterval.getSeconds()));
+    }
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
     return sb.toString();
@@ -137,6 +196,34 @@ public final class PacketOptions {
       return Duration.ofSeconds(s);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("duration must be a whole number of seconds, not '" + value + "'");
+    }
+  }
+
+  private static String parseSignal(String value) {
+    String v = value.trim();
+    if (v.equalsIgnoreCase(SIGNAL_OFF)) {
+      return SIGNAL_OFF;
+    }
+    String name = v.toUpperCase(Locale.ROOT);
+    name = name.startsWith("SIG") ? name.substring(3) : name;
+    if (!name.matches("[A-Z][A-Z0-9]*")) {
+      throw new IllegalArgumentException("signal must be a name such as URG or WINCH, or off, not '" + value + "'");
+    }
+    if (JVM_SIGNALS.contains(name)) {
+      throw new IllegalArgumentException("signal SIG" + name + " belongs to the JVM; use URG (the default) or WINCH");
+    }
+    return name;
+  }
+
+  private static Duration parseInterval(String value) {
+    try {
+      long s = Long.parseLong(value.trim());
+      if (s < 0 || s > 86400) {
+        throw new IllegalArgumentException("minInterval must be 0 to 86400 seconds, not " + s);
+      }
+      return Duration.ofSeconds(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("minInterval must be a whole number of seconds, not '" + value + "'");
     }
   }
 
@@ -173,6 +260,8 @@ public final class PacketOptions {
     private Path statusFile;
     private String trigger = "attach";
     private boolean liveHistogram;
+    private String signal = DEFAULT_SIGNAL;
+    private Duration minInterval = DEFAULT_MIN_INTERVAL;
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;
@@ -196,6 +285,17 @@ public final class PacketOptions {
 
     public Builder liveHistogram(boolean live) {
       this.liveHistogram = live;
+      return this;
+    }
+
+    /** @param name a signal name without SIG, or {@link PacketOptions#SIGNAL_OFF}; checked by {@link #parse} */
+    public Builder signal(String name) {
+      this.signal = name;
+      return this;
+    }
+
+    public Builder minInterval(Duration interval) {
+      this.minInterval = interval;
       return this;
     }
 

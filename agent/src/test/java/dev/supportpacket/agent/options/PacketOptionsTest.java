@@ -41,4 +41,41 @@ class PacketOptionsTest {
   void statusFileIsFoundEvenWhenTheRestDoesNotParse() {
     assertEquals(Paths.get("/tmp/s"), PacketOptions.statusFileIn("bogus=1,status=/tmp/s").orElseThrow());
   }
+
+  @Test
+  void signalAndMinIntervalDefaultToUrgAndOneMinute() {
+    PacketOptions o = PacketOptions.parse("");
+    assertEquals("URG", o.signal());
+    assertEquals(Duration.ofSeconds(60), o.minInterval());
+  }
+
+  @Test
+  void signalIsNamedWithOrWithoutSigInAnyCaseOrTurnedOff() {
+    assertEquals("WINCH", PacketOptions.parse("signal=SIGwinch").signal());
+    assertEquals("URG", PacketOptions.parse("signal=urg").signal());
+    assertEquals(PacketOptions.SIGNAL_OFF, PacketOptions.parse("signal=OFF").signal());
+    assertEquals(Duration.ZERO, PacketOptions.parse("minInterval=0").minInterval());
+  }
+
+  @Test
+  void signalsTheJvmReliesOnAreRefused() {
+    for (String s : new String[] {"USR2", "SIGQUIT", "term", "INT", "HUP", "KILL"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PacketOptions.parse("signal=" + s));
+      assertTrue(e.getMessage().contains("belongs to the JVM"), e.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> PacketOptions.parse("signal=12"));
+    assertThrows(IllegalArgumentException.class, () -> PacketOptions.parse("minInterval=-1"));
+    assertThrows(IllegalArgumentException.class, () -> PacketOptions.parse("minInterval=soon"));
+  }
+
+  @Test
+  void optionsGivenOnTopOfDefaultsKeepTheDefaultsNotGiven() {
+    PacketOptions agent = PacketOptions.parse("output=/var/packets,duration=30,signal=WINCH,minInterval=5");
+    PacketOptions jmx = PacketOptions.parse("duration=1", agent);
+    assertEquals(Paths.get("/var/packets"), jmx.outputDir().orElseThrow());
+    assertEquals(Duration.ofSeconds(1), jmx.profileDuration());
+    assertEquals("WINCH", jmx.signal());
+    assertEquals(Duration.ofSeconds(5), jmx.minInterval());
+    assertEquals(agent.toAgentArgs(), PacketOptions.parse(agent.toAgentArgs()).toAgentArgs(), "round trip");
+  }
 }

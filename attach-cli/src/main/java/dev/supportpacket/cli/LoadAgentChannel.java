@@ -1,0 +1,38 @@
+package dev.supportpacket.cli;
+
+import dev.supportpacket.agent.options.PacketOptions;
+import java.util.Optional;
+import net.bytebuddy.agent.ByteBuddyAgent;
+
+/** Loads the agent jar that travels inside attach.jar into the target; its agentmain writes the packet. */
+final class LoadAgentChannel implements AgentChannel {
+  private final TargetProcess target;
+
+  LoadAgentChannel(TargetProcess target) {
+    this.target = target;
+  }
+
+  @Override
+  public String phase() {
+    return "attaching";
+  }
+
+  @Override
+  public void start(PacketOptions options) throws CliFailure {
+    try {
+      ByteBuddyAgent.attach(AgentJar.extract().toFile(), Long.toString(target.pid), options.toAgentArgs());
+    } catch (RuntimeException e) {
+      throw AttachFailure.of(target, e);
+    }
+  }
+
+  @Override
+  public Optional<CliFailure> broken() {
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    // the agent stays loaded in the target by design; nothing of ours to release here
+  }
+}
