@@ -22,6 +22,8 @@ public final class PacketOptions {
   private final Optional<Path> statusFile;
   private final String trigger;
   private final boolean liveHistogram;
+  private final Optional<Path> rulesFile;
+  private final Optional<Path> siteKeyFile;
 
   private PacketOptions(Builder b) {
     this.outputDir = Optional.ofNullable(b.outputDir);
@@ -29,6 +31,8 @@ public final class PacketOptions {
     this.statusFile = Optional.ofNullable(b.statusFile);
     this.trigger = b.trigger;
     this.liveHistogram = b.liveHistogram;
+    this.rulesFile = Optional.ofNullable(b.rulesFile);
+    this.siteKeyFile = Optional.ofNullable(b.siteKeyFile);
   }
 
   public static Builder builder() {
@@ -57,6 +61,19 @@ public final class PacketOptions {
   /** True to count only live objects in the histogram, which forces a full GC first. */
   public boolean liveHistogram() {
     return liveHistogram;
+  }
+
+  /** The user's sanitizer rules file (YAML); empty for the built-in rules only. */
+  public Optional<Path> rulesFile() {
+    return rulesFile;
+  }
+
+  /**
+   * A file holding the site key, so that tokens match across packets; empty for a random per-packet key. The key
+   * itself never travels in the arguments, which other users can read in the process list.
+   */
+  public Optional<Path> siteKeyFile() {
+    return siteKeyFile;
   }
 
   /**
@@ -96,6 +113,12 @@ public final class PacketOptions {
           }
           b.liveHistogram(value.equals("live"));
           break;
+        case "rules":
+          b.rulesFile(Paths.get(value));
+          break;
+        case "siteKeyFile":
+          b.siteKeyFile(Paths.get(value));
+          break;
         default:
           throw new IllegalArgumentException("unknown agent option '" + key + "'");
       }
@@ -123,6 +146,8 @@ public final class PacketOptions {
     statusFile.ifPresent(p -> m.put("status", p.toString()));
     m.put("trigger", trigger);
     m.put("histogram", liveHistogram ? "live" : "all");
+    rulesFile.ifPresent(p -> m.put("rules", p.toString()));
+    siteKeyFile.ifPresent(p -> m.put("siteKeyFile", p.toString()));
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
     return sb.toString();
@@ -173,6 +198,8 @@ public final class PacketOptions {
     private Path statusFile;
     private String trigger = "attach";
     private boolean liveHistogram;
+    private Path rulesFile;
+    private Path siteKeyFile;
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;
@@ -196,6 +223,16 @@ public final class PacketOptions {
 
     public Builder liveHistogram(boolean live) {
       this.liveHistogram = live;
+      return this;
+    }
+
+    public Builder rulesFile(Path file) {
+      this.rulesFile = file;
+      return this;
+    }
+
+    public Builder siteKeyFile(Path file) {
+      this.siteKeyFile = file;
       return this;
     }
 

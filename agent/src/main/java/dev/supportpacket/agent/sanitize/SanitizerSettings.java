@@ -78,7 +78,8 @@ public final class SanitizerSettings {
   static SanitizerSettings readRules(Path file) throws InvalidSettingsException {
     Object root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
+      String yaml = Files.readString(file);
+      root = yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
     } catch (JsonProcessingException e) {
       throw new InvalidSettingsException("rules file " + file + " is not valid YAML: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
