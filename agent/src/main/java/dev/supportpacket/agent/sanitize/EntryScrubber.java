@@ -42,7 +42,7 @@ public final class EntryScrubber {
       return s;
     }
     String out = sanitizer.rules().replace(s, replacer);
-    Literals learned = sanitizer.learnedLiterals();
+    Grams learned = sanitizer.learnedLiterals();
     if (!learned.isEmpty()) {
       int[] regions = learned.regionsIn(out);
       if (regions.length > 0) {
@@ -57,6 +57,11 @@ public final class EntryScrubber {
       }
     }
     return out;
+  }
+
+  /** False when the chars certainly hold nothing this scrubber would replace (see {@link Sanitizer#mayHoldSecret}). */
+  boolean mayHoldSecret(char[] b, int from, int to) {
+    return sanitizer.mayHoldSecret(b, from, to);
   }
 
   /**

@@ -33,7 +33,12 @@ final class LineFilterWriter extends Writer {
     for (int i = off; i < end; i++) {
       if (cbuf[i] == '\n') {
         if (line.length() == 0) {
-          emitLine(new String(cbuf, start, i + 1 - start));
+          if (!inPrivateKey && !scrubber.mayHoldSecret(cbuf, start, i + 1)) {
+            // The common case: nothing on this line can be a secret; no copy, no regex.
+            out.write(cbuf, start, i + 1 - start);
+          } else {
+            emitLine(new String(cbuf, start, i + 1 - start));
+          }
         } else {
           line.append(cbuf, start, i + 1 - start);
           emitLine(line.toString());

@@ -124,17 +124,23 @@ public final class Sanitizer {
    * encoding too). Reads {@code in} to its end or to the first hit; does not close it.
    */
   public boolean holdsLearnedSecret(InputStream in) throws IOException {
-    Literals lits = learned().bytes;
+    Grams lits = learned().bytes;
     if (lits.isEmpty()) {
       return false;
     }
-    Literals.Scan scan = lits.new Scan();
-    byte[] buf = new byte[64 * 1024];
+    // Each read lands after the last (longest literal - 1) bytes of the previous one, so that a secret spanning
+    // two reads is seen whole.
+    int overlap = lits.maxLength() - 1;
+    byte[] buf = new byte[64 * 1024 + overlap];
+    int kept = 0;
     int n;
-    while ((n = in.read(buf)) > 0) {
-      if (scan.feed(buf, 0, n)) {
+    while ((n = in.read(buf, kept, buf.length - kept)) > 0) {
+      int filled = kept + n;
+      if (lits.foundIn(buf, 0, filled)) {
         return true;
       }
+      kept = Math.min(overlap, filled);
+      System.arraycopy(buf, filled - kept, buf, 0, kept);
     }
     return false;
   }
@@ -161,8 +167,16 @@ public final class Sanitizer {
     return rules;
   }
 
+  /**
+   * False when {@code b[from, to)} certainly holds nothing to redact: none of the rules' trigger words and no
+   * learned secret. The streaming filter passes such lines on without scrubbing them.
+   */
+  boolean mayHoldSecret(char[] b, int from, int to) {
+    return rules.runsOnEveryLine() || learned().screen.foundIn(b, from, to);
+  }
+
   /** The learned literals as one matcher, rebuilt only when something new was learned. */
-  Literals learnedLiterals() {
+  Grams learnedLiterals() {
     return learned().chars;
   }
 
@@ -171,7 +185,7 @@ public final class Sanitizer {
     int v = learnedVersion.get();
     if (c == null || c.version != v) {
       // The snapshot is taken after reading the version, so it holds at least everything up to that version.
-      c = new Learned(v, new ArrayList<>(learned));
+      c = new Learned(v, new ArrayList<>(learned), rules);
       learnedCache = c;
     }
     return c;
@@ -180,17 +194,27 @@ public final class Sanitizer {
   /** Learned literals compiled for text and for raw bytes, at one version of the learned set. */
   private static final class Learned {
     final int version;
-    final Literals chars;
-    final Literals bytes;
+    final Grams chars;
+    final Grams bytes;
+    /** Trigger words of every rule and the learned literals: the one screen a clean line passes. */
+    final Grams screen;
 
-    Learned(int version, List<String> literals) {
+    Learned(int version, List<String> literals, TextRules rules) {
       this.version = version;
-      this.chars = new Literals(literals, null, false);
+      this.chars = Grams.of(literals, null, false);
+      List<Grams.Entry> all = new ArrayList<>();
+      for (String w : rules.triggerWords()) {
+        all.add(new Grams.Entry(w, 1, true));
+      }
+      for (String l : literals) {
+        all.add(new Grams.Entry(l, 1, false));
+      }
+      this.screen = new Grams(all);
       List<String> utf8 = new ArrayList<>(literals.size());
       for (String l : literals) {
         utf8.add(new String(l.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
       }
-      this.bytes = new Literals(utf8, null, false);
+      this.bytes = Grams.of(utf8, null, false);
     }
   }
 }

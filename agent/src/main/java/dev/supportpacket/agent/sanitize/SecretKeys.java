@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +63,9 @@ final class SecretKeys {
    */
   private static final Set<String> KNOWN_SETTINGS = Set.of("pwd", "oldpwd", "googleapplicationcredentials");
 
+  private static final int MAX_REMEMBERED = 10_000;
+
+  private final Map<String, Boolean> textDecisions = new ConcurrentHashMap<>();
   private final Pattern words;
   private final Set<String> notSecret;
   private final List<String> triggers;
@@ -121,8 +126,17 @@ final class SecretKeys {
 
   /** True when {@code key}, read from free text just before {@code =} or {@code :}, names a secret. */
   boolean isSecretInText(String key) {
+    // Log lines repeat the same few keys (logger names, field names) millions of times: remember the answers.
+    Boolean known = textDecisions.get(key);
+    if (known != null) {
+      return known;
+    }
     String tail = tailAfterSecretWord(key);
-    return tail != null && TEXT_TAIL.matcher(tail).matches();
+    boolean secret = tail != null && TEXT_TAIL.matcher(tail).matches();
+    if (textDecisions.size() < MAX_REMEMBERED) {
+      textDecisions.put(key, secret);
+    }
+    return secret;
   }
 
   /** Lower-case spellings of the secret words as they may appear in text, for the cheap pre-check. */

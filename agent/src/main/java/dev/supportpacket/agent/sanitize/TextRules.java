@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 
 /**
- * The pattern rules of one sanitizer with their keyword pre-check: one pass of a {@link Literals} automaton over a
+ * The pattern rules of one sanitizer with their keyword pre-check: one pass of a {@link Grams} filter over a
  * line tells which rules can match at all, and only those run their regex. Most log lines hold none of the trigger
  * words and cost one table walk. Immutable and thread-safe.
  */
@@ -16,9 +16,10 @@ final class TextRules {
   }
 
   private final List<PatternRule> rules;
-  private final Literals triggers;
+  private final Grams triggers;
   /** Rules that run on every line: those without triggers, and bit 63 for every rule past the 63rd. */
   private final long alwaysRun;
+  private final List<String> triggerWords;
 
   TextRules(List<PatternRule> rules) {
     this.rules = List.copyOf(rules);
@@ -40,12 +41,23 @@ final class TextRules {
     for (int i = 0; i < tagArray.length; i++) {
       tagArray[i] = tags.get(i);
     }
-    this.triggers = new Literals(words, tagArray, true);
+    this.triggers = Grams.of(words, tagArray, true);
+    this.triggerWords = List.copyOf(words);
     this.alwaysRun = always;
   }
 
   List<PatternRule> rules() {
     return rules;
+  }
+
+  /** Every trigger word, lower case: a line holding none of them (and no learned secret) needs no rule. */
+  List<String> triggerWords() {
+    return triggerWords;
+  }
+
+  /** True when some rule must run on every line, whatever its words. */
+  boolean runsOnEveryLine() {
+    return alwaysRun != 0;
   }
 
   /** Every secret in {@code s}, in rule order; matches of one rule do not overlap. */
