@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -172,7 +173,8 @@ final class PatternRule {
     r.add(of("openai", "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}T3BlbkFJ[A-Za-z0-9_\\-]{20,}",
         List.of("t3blbkfj")));
     r.add(of("anthropic", "\\bsk-ant-[a-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,}", List.of("sk-ant-")));
-    r.add(of("datadog", "(?i)\\bdd[_-]?(?:api|app)[_-]?key[\"']?(?:[ \\t]{0,3}[=:][ \\t]{0,3}|[ \\t]+)[\"']?(?<s>[a-f0-9]{32,40})\\b",
+    r.add(of("datadog",
+        "(?i)\\bdd[_-]?(?:api|app)[_-]?key[\"']?(?:[ \\t]{0,3}[=:][ \\t]{0,3}|[ \\t]+)[\"']?(?<s>[a-f0-9]{32,40})\\b",
         List.of("dd_api", "dd-api", "ddapi", "dd_app", "dd-app", "ddapp")));
     // key=<random-looking value> where the key is not a secret word but ends in "key": license_key, stripe.key
     r.add(
@@ -190,12 +192,14 @@ final class PatternRule {
     if (m.group("sep").equals(">") && m.group("lt") == null) {
       return false;
     }
-    return keys.isSecretInText(m.group("k")) && !isPlaceholder(value) && !AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT));
+    return keys.isSecretInText(m.group("k"))
+        && !isPlaceholder(value)
+        && !AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT));
   }
 
   /** "X-Auth: Bearer abc": the scheme is no secret; the scheme rules above redact what follows it. */
-  private static final java.util.Set<String> AUTH_SCHEMES =
-      java.util.Set.of("bearer", "basic", "token", "digest", "negotiate", "ntlm", "apikey");
+  private static final Set<String> AUTH_SCHEMES =
+      Set.of("bearer", "basic", "token", "digest", "negotiate", "ntlm", "apikey");
 
   /** Values that hold no secret even under a secret key: a flag, a placeholder, an already masked value. */
   static boolean isPlaceholder(String v) {
