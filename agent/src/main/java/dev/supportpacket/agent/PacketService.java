@@ -12,8 +12,10 @@ import dev.supportpacket.agent.report.Metadata;
 import dev.supportpacket.agent.report.Outcome;
 import dev.supportpacket.agent.report.ReadmeHtml;
 import dev.supportpacket.agent.report.Report;
+import dev.supportpacket.agent.sanitize.InvalidSettingsException;
 import dev.supportpacket.agent.sanitize.ProcessSecrets;
 import dev.supportpacket.agent.sanitize.Sanitizer;
+import dev.supportpacket.agent.sanitize.SanitizerSettings;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.TriggerContext;
@@ -139,7 +141,12 @@ public final class PacketService {
     }
     status.phase("starting", options.profileDuration().toSeconds() + 1);
 
-    Sanitizer sanitizer = Sanitizer.withRandomKey();
+    Sanitizer sanitizer;
+    try {
+      sanitizer = Sanitizer.create(SanitizerSettings.load(options.rulesFile(), options.siteKeyFile()));
+    } catch (InvalidSettingsException e) {
+      return PacketResult.failed(FailureKind.BAD_OPTIONS, e.getMessage());
+    }
     ProcessSecrets.learnInto(sanitizer);
     Path scratch;
     try {

@@ -36,6 +36,8 @@ public final class PacketOptions {
   private final boolean liveHistogram;
   private final String signal;
   private final Duration minInterval;
+  private final Optional<Path> rulesFile;
+  private final Optional<Path> siteKeyFile;
 
   private PacketOptions(Builder b) {
     this.outputDir = Optional.ofNullable(b.outputDir);
@@ -45,6 +47,8 @@ public final class PacketOptions {
     this.liveHistogram = b.liveHistogram;
     this.signal = b.signal;
     this.minInterval = b.minInterval;
+    this.rulesFile = Optional.ofNullable(b.rulesFile);
+    this.siteKeyFile = Optional.ofNullable(b.siteKeyFile);
   }
 
   public static Builder builder() {
@@ -55,7 +59,7 @@ public final class PacketOptions {
   public Builder toBuilder() {
     return builder().outputDir(outputDir.orElse(null)).profileDuration(profileDuration)
         .statusFile(statusFile.orElse(null)).trigger(trigger).liveHistogram(liveHistogram).signal(signal)
-        .minInterval(minInterval);
+        .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null));
   }
 
   /** The directory the packet is written to; empty means the target's working directory. */
@@ -80,6 +84,19 @@ public final class PacketOptions {
   /** True to count only live objects in the histogram, which forces a full GC first. */
   public boolean liveHistogram() {
     return liveHistogram;
+  }
+
+  /** The user's sanitizer rules file (YAML); empty for the built-in rules only. */
+  public Optional<Path> rulesFile() {
+    return rulesFile;
+  }
+
+  /**
+   * A file holding the site key, so that tokens match across packets; empty for a random per-packet key. The key
+   * itself never travels in the arguments, which other users can read in the process list.
+   */
+  public Optional<Path> siteKeyFile() {
+    return siteKeyFile;
   }
 
   /**
@@ -149,6 +166,12 @@ public final class PacketOptions {
         case "minInterval":
           b.minInterval(parseInterval(value));
           break;
+        case "rules":
+          b.rulesFile(Paths.get(value));
+          break;
+        case "siteKeyFile":
+          b.siteKeyFile(Paths.get(value));
+          break;
         default:
           throw new IllegalArgumentException("unknown agent option '" + key + "'");
       }
@@ -182,6 +205,8 @@ public final class PacketOptions {
     if (!minInterval.equals(DEFAULT_MIN_INTERVAL)) {
       m.put("minInterval", Long.toString(minInterval.getSeconds()));
     }
+    rulesFile.ifPresent(p -> m.put("rules", p.toString()));
+    siteKeyFile.ifPresent(p -> m.put("siteKeyFile", p.toString()));
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
     return sb.toString();
@@ -262,6 +287,8 @@ public final class PacketOptions {
     private boolean liveHistogram;
     private String signal = DEFAULT_SIGNAL;
     private Duration minInterval = DEFAULT_MIN_INTERVAL;
+    private Path rulesFile;
+    private Path siteKeyFile;
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;
@@ -296,6 +323,16 @@ public final class PacketOptions {
 
     public Builder minInterval(Duration interval) {
       this.minInterval = interval;
+      return this;
+    }
+
+    public Builder rulesFile(Path file) {
+      this.rulesFile = file;
+      return this;
+    }
+
+    public Builder siteKeyFile(Path file) {
+      this.siteKeyFile = file;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.supportpacket.agent.packet;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
@@ -13,6 +14,12 @@ public interface EntrySink {
   /** The bytes of one entry on their way in. */
   interface EntryOutput extends AutoCloseable {
     OutputStream stream();
+
+    /**
+     * The bytes written so far, for the final check before commit. Closes {@link #stream()}: nothing more can be
+     * written to this entry. The caller closes the returned stream.
+     */
+    InputStream written() throws IOException;
 
     /**
      * Adds the entry to the archive.

@@ -1,6 +1,8 @@
 package dev.supportpacket.agent.packet;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -17,6 +19,11 @@ public final class MemorySink implements EntrySink {
       @Override
       public OutputStream stream() {
         return buf;
+      }
+
+      @Override
+      public InputStream written() {
+        return new ByteArrayInputStream(buf.toByteArray());
       }
 
       @Override

@@ -9,7 +9,10 @@ import dev.supportpacket.agent.sanitize.EntryScrubber;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +24,10 @@ import java.util.Map;
  * Where collectors put what they gathered. Text only enters through the sanitizer's streaming filter, YAML trees
  * are redacted by key first, and binary content only through a format-aware {@link BinaryScrubber}: there is no
  * method that writes raw bytes. Thread-safe; each collector works on its own {@link #ownedBy view}.
+ *
+ * <p>Fail closed: before an entry is committed its bytes are read once more for every secret learned so far (some
+ * are learned while collectors run, after other entries went through the filter). A text entry that still holds
+ * one is scrubbed again, counted as {@value #FINAL_CHECK}; a binary entry is dropped.
  */
 public final class Packet {
   private static final ObjectMapper YAML =
@@ -29,6 +36,9 @@ public final class Packet {
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET));
+
+  /** Count name of the redactions made by the second scrub of a text entry. */
+  public static final String FINAL_CHECK = "final-check";
 
   private final Sanitizer sanitizer;
   private final EntrySink sink;
@@ -55,10 +65,10 @@ public final class Packet {
   public void addText(String name, TextContent content) throws IOException {
     EntryScrubber scrubber = sanitizer.forEntry(name);
     try (EntrySink.EntryOutput out = sink.begin(name)) {
-      try (Writer w = scrubber.filter(new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8)))) {
+      try (Writer w = textWriter(scrubber, out)) {
         content.writeTo(w);
       }
-      record(name, out.commit(), scrubber);
+      commitText(name, out, scrubber);
     }
   }
 
@@ -70,10 +80,10 @@ public final class Packet {
     EntryScrubber scrubber = sanitizer.forEntry(name);
     Object redacted = scrubber.tree(tree);
     try (EntrySink.EntryOutput out = sink.begin(name)) {
-      try (Writer w = scrubber.filter(new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8)))) {
+      try (Writer w = textWriter(scrubber, out)) {
         YAML.writeValue(w, redacted);
       }
-      record(name, out.commit(), scrubber);
+      commitText(name, out, scrubber);
     }
   }
 
@@ -82,7 +92,50 @@ public final class Packet {
     EntryScrubber text = sanitizer.forEntry(name);
     try (EntrySink.EntryOutput out = sink.begin(name)) {
       scrubber.scrub(source, out.stream(), text);
+      if (holdsLearnedSecret(out)) {
+        // We cannot rewrite a binary format safely here; leaving it out is the only safe choice.
+        throw new IOException(
+            "entry " + name + " still held a learned secret after its format-aware scrub; it was left out");
+      }
       record(name, out.commit(), text);
+    }
+  }
+
+  private static Writer textWriter(EntryScrubber scrubber, EntrySink.EntryOutput out) {
+    return scrubber.filter(new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8)));
+  }
+
+  private boolean holdsLearnedSecret(EntrySink.EntryOutput out) throws IOException {
+    try (InputStream in = out.written()) {
+      return sanitizer.holdsLearnedSecret(in);
+    }
+  }
+
+  /**
+   * Commits a text entry after the final check; when the check finds a learned secret, the written text goes
+   * through a fresh scrubber (which knows every secret learned by now) into a second entry that replaces the first.
+   */
+  private void commitText(String name, EntrySink.EntryOutput out, EntryScrubber scrubber) throws IOException {
+    if (!holdsLearnedSecret(out)) {
+      record(name, out.commit(), scrubber);
+      return;
+    }
+    EntryScrubber again = sanitizer.forEntry(name);
+    try (EntrySink.EntryOutput second = sink.begin(name)) {
+      try (Reader r = new InputStreamReader(out.written(), StandardCharsets.UTF_8);
+          Writer w = textWriter(again, second)) {
+        r.transferTo(w);
+      }
+      if (holdsLearnedSecret(second)) {
+        // A learned secret the line filter cannot see (one spanning a line break): leave the entry out.
+        throw new IOException("entry " + name + " still held a learned secret after a second scrub; it was left out");
+      }
+      int n = 0;
+      for (int c : again.redactions().values()) {
+        n += c;
+      }
+      scrubber.addCounts(Map.of(FINAL_CHECK, Math.max(n, 1)));
+      record(name, second.commit(), scrubber);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.supportpacket.agent.packet;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -61,6 +62,12 @@ public final class ZipSink implements EntrySink, AutoCloseable {
       @Override
       public OutputStream stream() {
         return os;
+      }
+
+      @Override
+      public InputStream written() throws IOException {
+        os.close();
+        return Files.newInputStream(scratch);
       }
 
       @Override

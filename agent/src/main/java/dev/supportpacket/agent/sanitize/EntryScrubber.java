@@ -6,21 +6,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Scrubs the content of one packet entry and counts what it replaced, by rule name, for the report. Never holds a
  * secret value itself. Used by one thread at a time.
  */
 public final class EntryScrubber {
+  /** Count name of a value replaced whole because its key is secret. */
+  public static final String BY_KEY = "by-key";
+  /** Count name of a learned secret found literally. */
+  public static final String LEARNED = "learned";
+
   private final Sanitizer sanitizer;
   private final String entryName;
   private final Map<String, Integer> counts = new TreeMap<>();
+  private final TextRules.Replacer replacer;
 
   EntryScrubber(Sanitizer sanitizer, String entryName) {
     this.sanitizer = sanitizer;
     this.entryName = entryName;
+    this.replacer =
+        (rule, secret) -> {
+          count(rule);
+          return sanitizer.token(secret);
+        };
   }
 
   public String entryName() {
@@ -32,34 +41,40 @@ public final class EntryScrubber {
     if (s == null || s.isEmpty()) {
       return s;
     }
-    String out = s;
-    for (PatternRule rule : sanitizer.patterns()) {
-      out = replaceGroup(rule.name, rule.pattern, out);
-    }
-    Pattern learned = sanitizer.learnedPattern();
-    if (learned != null) {
-      Matcher m = learned.matcher(out);
-      if (m.find()) {
-        StringBuilder sb = new StringBuilder();
+    String out = sanitizer.rules().replace(s, replacer);
+    Grams learned = sanitizer.learnedLiterals();
+    if (!learned.isEmpty()) {
+      int[] regions = learned.regionsIn(out);
+      if (regions.length > 0) {
+        StringBuilder sb = new StringBuilder(out.length());
         int last = 0;
-        do {
-          sb.append(out, last, m.start()).append(sanitizer.token(m.group()));
-          count("learned");
-          last = m.end();
-        } while (m.find());
+        for (int i = 0; i < regions.length; i += 2) {
+          sb.append(out, last, regions[i]).append(sanitizer.token(out.substring(regions[i], regions[i + 1])));
+          count(LEARNED);
+          last = regions[i + 1];
+        }
         out = sb.append(out, last, out.length()).toString();
       }
     }
     return out;
   }
 
-  /** A value stored under a key: replaced whole when the key is secret, otherwise scrubbed as text. */
+  /** False when the chars certainly hold nothing this scrubber would replace (see {@link Sanitizer#mayHoldSecret}). */
+  boolean mayHoldSecret(char[] b, int from, int to) {
+    return sanitizer.mayHoldSecret(b, from, to);
+  }
+
+  /**
+   * A value stored under a key: replaced whole when the key is secret (and then learned, so that it is scrubbed
+   * from every entry written afterwards), otherwise scrubbed as text.
+   */
   public String value(String key, String value) {
     if (value == null || value.isEmpty()) {
       return value;
     }
-    if (sanitizer.isSecretKey(key)) {
-      count("secret-key");
+    if (sanitizer.isSecretKey(key) && !PatternRule.isPlaceholder(value)) {
+      count(BY_KEY);
+      sanitizer.learnLiteral(value);
       return sanitizer.token(value);
     }
     return text(value);
@@ -70,27 +85,43 @@ public final class EntryScrubber {
    * whole, every other string is scrubbed as text, keys included.
    */
   public Object tree(Object node) {
-    return tree(null, node);
+    List<String> found = new ArrayList<>();
+    Object out = tree(null, node, found);
+    // Learned after the walk: learning rebuilds the literal matcher, once per tree rather than once per value.
+    found.forEach(sanitizer::learnLiteral);
+    return out;
   }
 
-  private Object tree(String key, Object node) {
+  private Object tree(String key, Object node, List<String> found) {
     if (node instanceof Map) {
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) node).entrySet()) {
         String k = String.valueOf(e.getKey());
-        out.put(text(k), tree(k, e.getValue()));
+        out.put(text(k), tree(k, e.getValue(), found));
       }
       return out;
     }
     if (node instanceof List) {
       List<Object> out = new ArrayList<>();
       for (Object o : (List<?>) node) {
-        out.add(tree(key, o));
+        out.add(tree(key, o, found));
       }
       return out;
     }
     if (node instanceof CharSequence) {
-      return key == null ? text(node.toString()) : value(key, node.toString());
+      String v = node.toString();
+      if (key != null && !v.isEmpty() && sanitizer.isSecretKey(key) && !PatternRule.isPlaceholder(v)) {
+        count(BY_KEY);
+        found.add(v);
+        return sanitizer.token(v);
+      }
+      return text(v);
+    }
+    if (key != null && node instanceof Number && sanitizer.isSecretKey(key)) {
+      // YAML reads "password: 123456" as a number: still a secret.
+      count(BY_KEY);
+      found.add(node.toString());
+      return sanitizer.token(node.toString());
     }
     return node;
   }
@@ -105,26 +136,12 @@ public final class EntryScrubber {
     return Map.copyOf(counts);
   }
 
-  void count(String rule) {
-    counts.merge(rule, 1, Integer::sum);
+  /** Adds another scrubber's counts to this one's: a second pass over the same entry. */
+  public void addCounts(Map<String, Integer> more) {
+    more.forEach((k, v) -> counts.merge(k, v, Integer::sum));
   }
 
-  private String replaceGroup(String rule, Pattern p, String s) {
-    Matcher m = p.matcher(s);
-    if (!m.find()) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder();
-    int last = 0;
-    do {
-      String secret = m.group("s");
-      if (secret == null || secret.startsWith("[REDACTED")) {
-        continue;
-      }
-      sb.append(s, last, m.start("s")).append(sanitizer.token(secret));
-      last = m.end("s");
-      count(rule);
-    } while (m.find());
-    return sb.append(s, last, s.length()).toString();
+  void count(String rule) {
+    counts.merge(rule, 1, Integer::sum);
   }
 }

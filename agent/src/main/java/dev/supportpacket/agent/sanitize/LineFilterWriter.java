@@ -6,8 +6,16 @@ import java.io.Writer;
 /**
  * Passes text on line by line, each line scrubbed. A partial line is held back until its end arrives (or close), so
  * a secret is never split across two writes and missed. Blocks of PEM private keys are replaced whole.
+ *
+ * <p>Hazard: a line longer than {@link #MAX_LINE} chars (a minified JSON log) is cut at its last blank before that
+ * size, and the parts are scrubbed separately, to bound the memory we take from the host; a secret spanning the cut
+ * would be missed by the patterns (never by the final check of learned secrets, which reads the bytes).
  */
 final class LineFilterWriter extends Writer {
+  static final int MAX_LINE = 1 << 20;
+  private static final String PEM_END = "-----END ";
+  private static final String PEM_KEY = "PRIVATE KEY";
+
   private final EntryScrubber scrubber;
   private final Writer out;
   private final StringBuilder line = new StringBuilder();
@@ -20,41 +28,83 @@ final class LineFilterWriter extends Writer {
 
   @Override
   public void write(char[] cbuf, int off, int len) throws IOException {
-    for (int i = off; i < off + len; i++) {
-      char c = cbuf[i];
-      line.append(c);
-      if (c == '\n') {
-        emitLine();
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; i++) {
+      if (cbuf[i] == '\n') {
+        if (line.length() == 0) {
+          if (!inPrivateKey && !scrubber.mayHoldSecret(cbuf, start, i + 1)) {
+            // The common case: nothing on this line can be a secret; no copy, no regex.
+            out.write(cbuf, start, i + 1 - start);
+          } else {
+            emitLine(new String(cbuf, start, i + 1 - start));
+          }
+        } else {
+          line.append(cbuf, start, i + 1 - start);
+          emitLine(line.toString());
+          line.setLength(0);
+        }
+        start = i + 1;
+      }
+    }
+    if (start < end) {
+      line.append(cbuf, start, end - start);
+      if (line.length() > MAX_LINE) {
+        cutLongLine();
       }
     }
   }
 
-  private void emitLine() throws IOException {
-    String l = line.toString();
-    line.setLength(0);
+  @Override
+  public void write(String str, int off, int len) throws IOException {
+    // Writer's default copies through a small buffer in pieces; one array per call is cheaper for long strings.
+    char[] c = new char[len];
+    str.getChars(off, off + len, c, 0);
+    write(c, 0, len);
+  }
+
+  private void cutLongLine() throws IOException {
+    int cut = line.length();
+    for (int i = line.length() - 1; i > line.length() - 8192 && i > 0; i--) {
+      if (Character.isWhitespace(line.charAt(i))) {
+        cut = i + 1;
+        break;
+      }
+    }
+    String head = line.substring(0, cut);
+    line.delete(0, cut);
+    emitLine(head);
+  }
+
+  private void emitLine(String l) throws IOException {
     if (inPrivateKey) {
-      if (l.contains("-----END ") && l.contains("PRIVATE KEY-----")) {
+      int end = l.indexOf(PEM_END);
+      if (end >= 0 && l.indexOf(PEM_KEY, end) > 0) {
         inPrivateKey = false;
-        out.write(l.substring(l.indexOf("-----END ")));
+        out.write(scrubber.text(l.substring(end)));
       }
       return;
     }
     int begin = l.indexOf("-----BEGIN ");
-    if (begin >= 0 && l.indexOf("PRIVATE KEY-----", begin) > 0) {
-      out.write(scrubber.text(l.substring(0, begin)));
-      int headerEnd = l.indexOf("PRIVATE KEY-----", begin) + "PRIVATE KEY-----".length();
-      out.write(l.substring(begin, headerEnd));
-      out.write("\n[REDACTED:private-key]\n");
-      scrubber.count("pem-private-key");
-      String rest = l.substring(headerEnd);
-      if (rest.contains("-----END ")) {
-        out.write(rest.substring(rest.indexOf("-----END ")));
-      } else {
-        inPrivateKey = true;
-      }
+    int key = begin < 0 ? -1 : l.indexOf(PEM_KEY, begin);
+    int headerEnd = key < 0 ? -1 : l.indexOf("-----", key);
+    if (headerEnd < 0 || headerEnd - begin > 80) {
+      out.write(scrubber.text(l));
       return;
     }
-    out.write(scrubber.text(l));
+    headerEnd += 5;
+    out.write(scrubber.text(l.substring(0, begin)));
+    out.write(l, begin, headerEnd - begin);
+    out.write("[REDACTED:private-key]");
+    scrubber.count("pem-block");
+    String rest = l.substring(headerEnd);
+    int end = rest.indexOf(PEM_END);
+    if (end >= 0) {
+      out.write(scrubber.text(rest.substring(end)));
+    } else {
+      inPrivateKey = true;
+      out.write('\n');
+    }
   }
 
   /** Flushes complete lines only: a partial line might still be the first half of a secret. */
@@ -66,7 +116,8 @@ final class LineFilterWriter extends Writer {
   @Override
   public void close() throws IOException {
     if (line.length() > 0) {
-      emitLine();
+      emitLine(line.toString());
+      line.setLength(0);
     }
     out.close();
   }

@@ -1,14 +1,15 @@
 package dev.supportpacket.agent.sanitize;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -22,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Sanitizer {
   /** Recorded in metadata.yaml: bump when the rules change what they redact. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Values shorter than this are not learned: scrubbing "on" or "42" everywhere would wreck the packet. */
   static final int MIN_LEARNED_LENGTH = 6;
@@ -30,27 +31,39 @@ public final class Sanitizer {
   private final byte[] key;
   private final boolean siteKey;
   private final SecretKeys secretKeys;
-  private final List<PatternRule> patterns;
+  private final TextRules rules;
   private final Set<String> learned = ConcurrentHashMap.newKeySet();
-  private volatile Pattern learnedPattern;
+  private final AtomicInteger learnedVersion = new AtomicInteger();
+  private volatile Learned learnedCache;
 
   private Sanitizer(byte[] key, boolean siteKey, SecretKeys secretKeys, List<PatternRule> patterns) {
     this.key = key.clone();
     this.siteKey = siteKey;
     this.secretKeys = secretKeys;
-    this.patterns = List.copyOf(patterns);
+    this.rules = new TextRules(patterns);
   }
 
-  /** A sanitizer with a fresh random key: tokens match within one packet only. */
+  /** A sanitizer with a fresh random key and the built-in rules: tokens match within one packet only. */
   public static Sanitizer withRandomKey() {
-    byte[] k = new byte[32];
-    new SecureRandom().nextBytes(k);
-    return new Sanitizer(k, false, SecretKeys.defaults(), PatternRule.defaults());
+    return create(SanitizerSettings.defaults());
   }
 
-  /** A sanitizer whose tokens match across packets of the same site. */
-  public static Sanitizer withSiteKey(String siteKey) {
-    return new Sanitizer(siteKey.getBytes(StandardCharsets.UTF_8), true, SecretKeys.defaults(), PatternRule.defaults());
+  /** A sanitizer with the built-in rules plus the user's, keyed by the site key when the settings carry one. */
+  public static Sanitizer create(SanitizerSettings settings) {
+    byte[] k = settings.siteKey();
+    boolean site = k != null;
+    if (!site) {
+      k = new byte[32];
+      new SecureRandom().nextBytes(k);
+    }
+    SecretKeys keys = SecretKeys.with(settings.secretKeys(), settings.notSecretKeys());
+    List<PatternRule> patterns = new ArrayList<>(PatternRule.defaults(keys));
+    patterns.addAll(settings.patterns());
+    Sanitizer s = new Sanitizer(k, site, keys, patterns);
+    for (String literal : settings.literals()) {
+      s.learnAlways(literal);
+    }
+    return s;
   }
 
   public boolean usesSiteKey() {
@@ -67,32 +80,69 @@ public final class Sanitizer {
    * patterns find inside it. Learned values are scrubbed literally from every entry written afterwards.
    */
   public void learn(String name, String value) {
-    if (value == null) {
+    if (value == null || value.isEmpty()) {
       return;
     }
     if (isSecretKey(name)) {
-      learnLiteral(value);
+      if (!PatternRule.isPlaceholder(value)) {
+        learnLiteral(value);
+      }
     } else {
-      for (PatternRule rule : patterns) {
-        rule.secretsIn(value).forEach(this::learnLiteral);
+      rules.scan(value, (rule, start, end, secret) -> learnLiteral(secret));
+    }
+  }
+
+  /**
+   * Learns one literal secret value; trivial values (shorter than {@value #MIN_LEARNED_LENGTH}) are ignored. A value
+   * of several lines (a PEM key in a variable) is learned line by line, since text is scrubbed line by line.
+   */
+  public void learnLiteral(String value) {
+    if (value == null) {
+      return;
+    }
+    for (String line : value.split("\\r?\\n|\\\\n")) {
+      String v = line.strip();
+      if (v.length() >= MIN_LEARNED_LENGTH && !v.startsWith("[REDACTED")) {
+        learnAlways(v);
       }
     }
   }
 
-  /** Learns one literal secret value; trivial values are ignored. */
-  public void learnLiteral(String value) {
-    String v = value == null ? "" : value.strip();
-    if (v.length() < MIN_LEARNED_LENGTH || v.startsWith("[REDACTED:")) {
-      return;
-    }
+  private void learnAlways(String v) {
     if (learned.add(v)) {
-      learnedPattern = null;
+      learnedVersion.incrementAndGet();
     }
   }
 
-  /** Every literal learned so far, for the final check before the archive is sealed. */
+  /** Every literal learned so far, for the final check before an entry is committed. */
   public Set<String> learnedSecrets() {
     return Set.copyOf(learned);
+  }
+
+  /**
+   * True when the bytes hold any learned secret, encoded as UTF-8 (which covers ASCII secrets in every JFR string
+   * encoding too). Reads {@code in} to its end or to the first hit; does not close it.
+   */
+  public boolean holdsLearnedSecret(InputStream in) throws IOException {
+    Grams lits = learned().bytes;
+    if (lits.isEmpty()) {
+      return false;
+    }
+    // Each read lands after the last (longest literal - 1) bytes of the previous one, so that a secret spanning
+    // two reads is seen whole.
+    int overlap = lits.maxLength() - 1;
+    byte[] buf = new byte[64 * 1024 + overlap];
+    int kept = 0;
+    int n;
+    while ((n = in.read(buf, kept, buf.length - kept)) > 0) {
+      int filled = kept + n;
+      if (lits.foundIn(buf, 0, filled)) {
+        return true;
+      }
+      kept = Math.min(overlap, filled);
+      System.arraycopy(buf, filled - kept, buf, 0, kept);
+    }
+    return false;
   }
 
   /** A scrubber for one entry: it counts its own redactions for the report. */
@@ -113,23 +163,58 @@ public final class Sanitizer {
     }
   }
 
-  List<PatternRule> patterns() {
-    return patterns;
+  TextRules rules() {
+    return rules;
   }
 
-  /** One alternation of every learned literal, longest first so that a secret is never cut by its own prefix. */
-  Pattern learnedPattern() {
-    Pattern p = learnedPattern;
-    if (p == null && !learned.isEmpty()) {
-      List<String> all = new ArrayList<>(learned);
-      all.sort(Comparator.comparingInt(String::length).reversed());
-      StringBuilder sb = new StringBuilder();
-      for (String s : all) {
-        sb.append(sb.length() == 0 ? "" : "|").append(Pattern.quote(s));
-      }
-      p = Pattern.compile(sb.toString());
-      learnedPattern = p;
+  /**
+   * False when {@code b[from, to)} certainly holds nothing to redact: none of the rules' trigger words and no
+   * learned secret. The streaming filter passes such lines on without scrubbing them.
+   */
+  boolean mayHoldSecret(char[] b, int from, int to) {
+    return rules.runsOnEveryLine() || learned().screen.foundIn(b, from, to);
+  }
+
+  /** The learned literals as one matcher, rebuilt only when something new was learned. */
+  Grams learnedLiterals() {
+    return learned().chars;
+  }
+
+  private Learned learned() {
+    Learned c = learnedCache;
+    int v = learnedVersion.get();
+    if (c == null || c.version != v) {
+      // The snapshot is taken after reading the version, so it holds at least everything up to that version.
+      c = new Learned(v, new ArrayList<>(learned), rules);
+      learnedCache = c;
     }
-    return p;
+    return c;
+  }
+
+  /** Learned literals compiled for text and for raw bytes, at one version of the learned set. */
+  private static final class Learned {
+    final int version;
+    final Grams chars;
+    final Grams bytes;
+    /** Trigger words of every rule and the learned literals: the one screen a clean line passes. */
+    final Grams screen;
+
+    Learned(int version, List<String> literals, TextRules rules) {
+      this.version = version;
+      this.chars = Grams.of(literals, null, false);
+      List<Grams.Entry> all = new ArrayList<>();
+      for (String w : rules.triggerWords()) {
+        all.add(new Grams.Entry(w, 1, true));
+      }
+      for (String l : literals) {
+        all.add(new Grams.Entry(l, 1, false));
+      }
+      this.screen = new Grams(all);
+      List<String> utf8 = new ArrayList<>(literals.size());
+      for (String l : literals) {
+        utf8.add(new String(l.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+      }
+      this.bytes = Grams.of(utf8, null, false);
+    }
   }
 }

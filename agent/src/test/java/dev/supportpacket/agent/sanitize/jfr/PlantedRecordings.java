@@ -25,7 +25,8 @@ final class PlantedRecordings {
   static final String ENVIRONMENT = "PLANTED_TOKEN";
   static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
-  private static final Duration SAMPLE_PERIOD = Duration.ofMillis(10);
+  // 2 ms as the product uses on JDK 17, whose sampler falls far behind longer periods under load.
+  private static final Duration SAMPLE_PERIOD = Duration.ofMillis(2);
 
   private PlantedRecordings() {}
 
@@ -85,7 +86,7 @@ final class PlantedRecordings {
           // Let the application's start-of-chunk events (properties, environment) land before we rotate.
           "    Thread.sleep(200);",
           "    Recording ours = new Recording();",
-          "    ours.enable(\"jdk.ExecutionSample\").withPeriod(Duration.ofMillis(10));",
+          "    ours.enable(\"jdk.ExecutionSample\").withPeriod(Duration.ofMillis(2));",
           "    ours.start();",
           "    Thread busy = new Thread(() -> { long x = 0; while (x >= 0) { x += System.nanoTime() % 7; } },",
           "        \"" + BUSY_THREAD + "\");",
@@ -95,9 +96,9 @@ final class PlantedRecordings {
           "    sleeper.setDaemon(true);",
           "    busy.start();",
           "    sleeper.start();",
-          "    Thread.sleep(350);",
+          "    Thread.sleep(750);",
           "    try (Recording rotate = new Recording()) { rotate.start(); }",
-          "    Thread.sleep(350);",
+          "    Thread.sleep(750);",
           "    ours.stop();",
           "    ours.dump(Path.of(a[0]));",
           "  }",
