@@ -24,6 +24,14 @@ final class PacketOptionsMixin {
       description = "How long to wait for the packet. Default: the profile duration plus 120 s.")
   Integer timeout;
 
+  @Option(names = "--rules", paramLabel = "FILE",
+      description = "YAML file of extra sanitizer rules: secret keys, keys not secret, patterns, literals (see README).")
+  Path rules;
+
+  @Option(names = "--site-key-file", paramLabel = "FILE",
+      description = "File holding a site key (at least 16 bytes, mode 0600) so that tokens match across packets.")
+  Path siteKeyFile;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress output; only the packet's path on stdout.")
   boolean quiet;
 
@@ -37,6 +45,8 @@ final class PacketOptionsMixin {
     }
     PacketOptions.Builder b =
         PacketOptions.builder().profileDuration(Duration.ofSeconds(duration)).liveHistogram(histogram.equals("live"));
+    // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
+    b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
     if (output != null) {
       Path dir = output.toAbsolutePath().normalize();
       if (!Files.isDirectory(dir)) {
@@ -48,6 +58,17 @@ final class PacketOptionsMixin {
       b.outputDir(dir);
     }
     return b;
+  }
+
+  private static Path readable(Path file, String option) throws CliFailure {
+    if (file == null) {
+      return null;
+    }
+    Path p = file.toAbsolutePath().normalize();
+    if (!Files.isReadable(p)) {
+      throw new CliFailure(ExitCode.USAGE, option + " " + p + " is not a readable file");
+    }
+    return p;
   }
 
   Duration timeout() {

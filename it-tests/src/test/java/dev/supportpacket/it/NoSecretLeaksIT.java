@@ -1,6 +1,7 @@
 package dev.supportpacket.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.supportpacket.it.apps.CpuBurnerApp;
@@ -9,6 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -88,6 +93,41 @@ class NoSecretLeaksIT {
       assertTrue(zip.text("jvm/system-properties.yaml").contains("user.dir: " + dir), "paths stay readable");
       assertTrue(zip.text("threads/threads.txt").contains("\"tenant-[REDACTED:"), "thread name scrubbed, rest kept");
       assertTrue(zip.text("report.txt").contains("redactions"));
+
+      Cli.Result scan = Cli.run("scan", r.packet().toString());
+      assertEquals(0, scan.exit, "scan finds nothing in a sanitized packet: " + scan);
+    }
+  }
+
+  @Test
+  void scanFindsWhatLooksSecretWithoutPrintingIt(@TempDir Path dir) throws Exception {
+    String awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYPLANTEDKEY";
+    Path zip = dir.resolve("leaky.zip");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+      out.putNextEntry(new ZipEntry("logs/app.log"));
+      out.write(("2026-11-23 INFO start\naws_secret_access_key = " + awsSecret + "\n").getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    Cli.Result scan = Cli.run("scan", zip.toString());
+    assertEquals(12, scan.exit, scan::toString);
+    assertTrue(scan.out.contains("logs/app.log"), scan::toString);
+    assertFalse(scan.out.contains(awsSecret) || scan.err.contains(awsSecret), "scan must not print the secret");
+  }
+
+  @Test
+  void userRulesFileRedactsWhatNoBuiltInRuleKnows(@TempDir Path dir) throws Exception {
+    String custom = "acme_" + "Q7wPLANTEDxZ3kR9tY2uV5nB8mC4lD6s";
+    Path rules = Files.writeString(dir.resolve("rules.yaml"),
+        "patterns:\n  - name: acme-token\n    regex: 'acme_[A-Za-z0-9]{32}'\nnot_secret_keys: [app.session.token.hint]\n");
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir,
+        List.of("-Dapp.partner=" + custom, "-Dapp.session.token.hint=PLAIN-hint-42"), Map.of(), List.of())) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--rules", rules.toString());
+      assertEquals(0, r.exit, r::toString);
+      PacketZip zip = new PacketZip(r.packet());
+      String props = zip.text("jvm/system-properties.yaml");
+      assertFalse(props.contains(custom), props);
+      assertTrue(props.contains("PLAIN-hint-42"), "declared not secret by the rules file");
+      assertTrue(zip.text("report.txt").contains("acme-token(1)"), zip.text("report.txt"));
     }
   }
 }
