@@ -237,8 +237,9 @@ FILENAME == safepoints { # safepoint log: [<epoch ms>ms] Safepoint "<op>", ..., 
   t = substr($0, 2, RLENGTH - 4) + 0
   if (!match($0, /Total: [0-9]+ ns/)) next
   ns = substr($0, RSTART + 7, RLENGTH - 10) + 0
+  at = match($0, /At safepoint: [0-9]+ ns/) ? substr($0, RSTART + 14, RLENGTH - 17) + 0 : ns
   op = $0; sub(/^[^"]*"/, "", op); sub(/".*/, "", op)
-  for (i = 1; i <= w; i++) if (t >= w0[i] && t <= w1[i]) { sp[i] += ns / 1e6; if (wr[i] > 0) opms[wm[i], op] += ns / 1e6 }
+  for (i = 1; i <= w; i++) if (t >= w0[i] && t <= w1[i]) { sp[i] += ns / 1e6; spat[i] += at / 1e6; if (wr[i] > 0) opms[wm[i], op] += ns / 1e6 }
   next
 }
 FILENAME == jfrlog && /recording "support-packet-cpu-profile"/ { # when the profile of a packet started and stopped
@@ -249,8 +250,9 @@ FILENAME == jfrlog && /recording "support-packet-cpu-profile"/ { # when the prof
 }
 END {
   # idle rate from the warm idle windows
-  for (i = 1; i <= w; i++) if (wm[i] == "idle" && wr[i] > 0) { idle_ms += sp[i]; idle_s += (w1[i] - w0[i]) / 1000 }
+  for (i = 1; i <= w; i++) if (wm[i] == "idle" && wr[i] > 0) { idle_ms += sp[i]; idle_at += spat[i]; idle_s += (w1[i] - w0[i]) / 1000 }
   rate = idle_s > 0 ? idle_ms / idle_s : 0
+  rate_at = idle_s > 0 ? idle_at / idle_s : 0
   split("packet seq seq-all ovl ovl-all idle", order, " ")
   label["packet"] = "(a) packet: java -jar attach.jar <pid> -q"
   label["seq"] = "(b) jcmd one after another"
@@ -260,26 +262,28 @@ END {
   for (i = 1; i <= w; i++) {
     m = wm[i]; len = (w1[i] - w0[i]) / 1000
     if (wr[i] == 0) { cold[m] = len; continue }
-    n[m]++; wall[m, n[m]] = len; added[m, n[m]] = sp[i] - rate * len; bytes[m, n[m]] = wb[i]
+    n[m]++; wall[m, n[m]] = len; added[m, n[m]] = sp[i] - rate * len; addat[m, n[m]] = spat[i] - rate_at * len; bytes[m, n[m]] = wb[i]
   }
   for (k = 1; k <= 5; k++) {
     m = order[k]
-    for (j = 1; j <= n[m]; j++) { a[j] = wall[m, j]; p[j] = added[m, j]; b[j] = bytes[m, j] }
+    for (j = 1; j <= n[m]; j++) { a[j] = wall[m, j]; p[j] = added[m, j]; q[j] = addat[m, j]; b[j] = bytes[m, j] }
     med[m] = median(a, n[m]); pmed[m] = median(p, n[m]); pmax[m] = maxof(p, n[m])
-    row[m] = sprintf("| %-42s | %4d | %6.2f | %6.2f | %6.2f | %7.2f | %8.0f | %8.0f | %8.1f |", label[m], n[m],
-        minof(a, n[m]), med[m], maxof(a, n[m]), cold[m], pmed[m], pmax[m], median(b, n[m]) / 1048576)
-    delete a; delete p; delete b
+    row[m] = sprintf("| %-42s | %4d | %6.2f | %6.2f | %6.2f | %7.2f | %8.0f | %8.0f | %8.0f | %8.2f |", label[m], n[m],
+        minof(a, n[m]), med[m], maxof(a, n[m]), cold[m], pmed[m], pmax[m], median(q, n[m]), median(b, n[m]) / 1048576)
+    delete a; delete p; delete q; delete b
   }
   printf "\n## packet vs jcmd, %s UTC\n\n", date
   printf "JDK:     %s\nmachine: %d cores, %s\n", jdk, cores, cpu
   printf "target:  bench/BenchTarget.java, %d MB live heap (%s), -Xms1g -Xmx1g, G1, 2 threads busy in bursts (~1 core)\n", heap, ready
   printf "load:    1/5/15-min load average before start %s; at each round: %s\n", load_before, loads
   printf "runs:    %d warm runs each (plus 1 cold run, first attach, not in the statistics), rounds interleaved; %d failed\n\n", runs, failed
-  printf "| %-42s | %4s | %6s | %6s | %6s | %7s | %8s | %8s | %8s |\n", "wall time in s, pause in ms", "runs", "min", "median", "max", "cold", "pause md", "pause mx", "size MB"
-  printf "|%s|------|--------|--------|--------|---------|----------|----------|----------|\n", "--------------------------------------------"
+  printf "| %-42s | %4s | %6s | %6s | %6s | %7s | %8s | %8s | %8s | %8s |\n", "wall time in s, pause in ms", "runs", "min", "median", "max", "cold", "pause md", "pause mx", "at-sp md", "size MB"
+  printf "|%s|------|--------|--------|--------|---------|----------|----------|----------|----------|\n", "--------------------------------------------"
   for (k = 1; k <= 5; k++) print row[order[k]]
   printf "\npause = safepoint time inside the run'"'"'s window (-Xlog:safepoint, Total) minus the idle rate, %.1f ms/s\n", rate
-  printf "(measured in %.0f s of idle windows); md = median, mx = worst run. cold = the first run into this JVM.\n", idle_s
+  printf "(measured in %.0f s of idle windows); md = median, mx = worst run; at-sp = the same with only the time spent\n", idle_s
+  printf "at the safepoint (the work itself, without the time to reach it, which a loaded machine inflates).\n"
+  printf "cold = the first run into this JVM (agent loaded, JFR initialized). Sizes: packet zip; jcmd outputs, uncompressed.\n"
   printf "Note: jcmd GC.class_histogram forces a full GC (live objects only, a pause); the packet counts all objects\n"
   printf "without a GC, as GC.class_histogram -all does (its --histogram live would force one): compare with the -all rows.\n"
   printf "The jcmd runs stop the clock the instant the target logs \"Wrote recording\", faster than a human could check;\n"
