@@ -25,33 +25,16 @@ public final class CollectorRunner {
 
   /** Runs the collectors and returns one outcome each, in the order given. Never throws. */
   public List<Outcome> run(List<Collector> collectors, CollectContext ctx, Packet packet) {
-    Map<Collector, FutureTask<Void>> running = new LinkedHashMap<>();
-    Map<Collector, Long> started = new LinkedHashMap<>();
+    Map<Collector, Run> running = new LinkedHashMap<>();
     List<Outcome> outcomes = new ArrayList<>();
     for (Collector c : collectors) {
-      Optional<String> off = offReason(c, ctx);
-      if (off.isPresent()) {
-        continue;
+      if (offReason(c, ctx).isEmpty()) {
+        running.put(c, new Run(c, ctx, packet.ownedBy(c.id())));
       }
-      FutureTask<Void> task =
-          new FutureTask<>(
-              () -> {
-                c.collect(ctx, packet.ownedBy(c.id()));
-                return null;
-              });
-      Thread t = new Thread(task, THREAD_PREFIX + c.id());
-      t.setDaemon(true);
-      started.put(c, System.nanoTime());
-      running.put(c, task);
-      t.start();
     }
     for (Collector c : collectors) {
-      FutureTask<Void> task = running.get(c);
-      if (task == null) {
-        outcomes.add(Outcome.off(c.id(), offReason(c, ctx).orElse("not requested")));
-        continue;
-      }
-      outcomes.add(await(c, task, started.get(c), ctx));
+      Run run = running.get(c);
+      outcomes.add(run == null ? Outcome.off(c.id(), offReason(c, ctx).orElse("not requested")) : run.await());
     }
     return outcomes;
   }
@@ -64,27 +47,55 @@ public final class CollectorRunner {
     }
   }
 
-  private static Outcome await(Collector c, FutureTask<Void> task, long startNanos, CollectContext ctx) {
-    Duration timeout = c.timeout(ctx.options());
-    long deadline = startNanos + timeout.toNanos();
-    try {
-      task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return Outcome.ok(c.id(), millisSince(startNanos));
-    } catch (TimeoutException e) {
-      task.cancel(true);
-      return Outcome.failed(c.id(), millisSince(startNanos), "timed out after " + timeout.toSeconds() + " s");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Collector.Skipped) {
-        return Outcome.skipped(c.id(), millisSince(startNanos), cause.getMessage());
+  /** One collector on its own thread; its time is taken when it ends, not when the runner gets round to it. */
+  private static final class Run {
+    private final Collector collector;
+    private final Duration timeout;
+    private final FutureTask<Void> task;
+    private final long startNanos = System.nanoTime();
+    private volatile long endNanos;
+
+    Run(Collector collector, CollectContext ctx, Packet packet) {
+      this.collector = collector;
+      this.timeout = collector.timeout(ctx.options());
+      this.task = new FutureTask<>(() -> {
+        try {
+          collector.collect(ctx, packet);
+          return null;
+        } finally {
+          endNanos = System.nanoTime();
+        }
+      });
+      Thread t = new Thread(task, THREAD_PREFIX + collector.id());
+      t.setDaemon(true);
+      t.start();
+    }
+
+    Outcome await() {
+      String id = collector.id();
+      try {
+        task.get(Math.max(0, startNanos + timeout.toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return Outcome.ok(id, millis());
+      } catch (TimeoutException e) {
+        task.cancel(true);
+        return Outcome.failed(id, millis(), "timed out after " + timeout.toSeconds() + " s");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        return cause instanceof Collector.Skipped
+            ? Outcome.skipped(id, millis(), cause.getMessage())
+            : Outcome.failed(id, millis(), describe(cause));
+      } catch (InterruptedException e) {
+        task.cancel(true);
+        Thread.currentThread().interrupt();
+        return Outcome.failed(id, millis(), "interrupted");
+      } catch (CancellationException e) {
+        return Outcome.failed(id, millis(), "cancelled");
       }
-      return Outcome.failed(c.id(), millisSince(startNanos), describe(cause));
-    } catch (InterruptedException e) {
-      task.cancel(true);
-      Thread.currentThread().interrupt();
-      return Outcome.failed(c.id(), millisSince(startNanos), "interrupted");
-    } catch (CancellationException e) {
-      return Outcome.failed(c.id(), millisSince(startNanos), "cancelled");
+    }
+
+    private long millis() {
+      long end = endNanos != 0 ? endNanos : System.nanoTime();
+      return TimeUnit.NANOSECONDS.toMillis(end - startNanos);
     }
   }
 
@@ -106,9 +117,5 @@ public final class CollectorRunner {
       sb.append(')');
     }
     return sb.toString().replace('\n', ' ');
-  }
-
-  private static long millisSince(long startNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
   }
 }
