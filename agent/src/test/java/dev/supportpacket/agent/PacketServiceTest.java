@@ -53,7 +53,10 @@ class PacketServiceTest {
       assertTrue(report.trim().endsWith("see warning.txt)"), report);
     }
     try (var files = Files.list(dir)) {
-      assertEquals(List.of(zip), files.collect(java.util.stream.Collectors.toList()), "no scratch or part files left");
+      // Beside the packet: only the audit trail (log, its lock and seal keys), no scratch or part files.
+      assertEquals(List.of(zip), files.filter(f -> !f.getFileName().toString().startsWith("support-packet-audit."))
+          .collect(java.util.stream.Collectors.toList()), "no scratch or part files left");
+      assertTrue(Files.isRegularFile(dir.resolve("support-packet-audit.jsonl")), "the request was audited");
     }
   }
 
