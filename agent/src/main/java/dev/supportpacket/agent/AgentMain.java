@@ -1,5 +1,6 @@
 package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
@@ -7,6 +8,7 @@ import dev.supportpacket.agent.trigger.RateLimiter;
 import dev.supportpacket.agent.trigger.SignalTrigger;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.SupportPacket;
+import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -95,6 +97,7 @@ public final class AgentMain {
       });
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
+      PacketAudit.rejectedOptions(TriggerContext.attach(), args, String.valueOf(t.getMessage()));
     }
   }
 

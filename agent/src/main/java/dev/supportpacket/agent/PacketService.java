@@ -1,5 +1,6 @@
 package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
@@ -92,11 +93,14 @@ public final class PacketService {
   /** Writes one packet for {@code trigger} and reports to {@code status} as it goes. */
   public PacketResult create(PacketOptions options, TriggerContext trigger, StatusFile status) {
     PacketResult result;
+    PacketAudit.Facts facts = new PacketAudit.Facts(System.currentTimeMillis(), outputDir(options));
     try {
-      result = claimAndWrite(options, trigger, status);
+      result = claimAndWrite(options, trigger, status, facts);
     } catch (Throwable t) {
       result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
     }
+    // Before the status line: whoever is told the packet is done finds its audit record written.
+    PacketAudit.record(options, trigger, result, facts);
     if (result.path().isPresent()) {
       status.done(result.complete(), result.path().get());
     } else {
@@ -105,8 +109,13 @@ public final class PacketService {
     return result;
   }
 
-  private PacketResult claimAndWrite(PacketOptions options, TriggerContext trigger, StatusFile status) {
-    Path dir = options.outputDir().orElse(Paths.get(System.getProperty("user.dir"))).toAbsolutePath();
+  private static Path outputDir(PacketOptions options) {
+    return options.outputDir().orElse(Paths.get(System.getProperty("user.dir"))).toAbsolutePath();
+  }
+
+  private PacketResult claimAndWrite(PacketOptions options, TriggerContext trigger, StatusFile status,
+      PacketAudit.Facts facts) {
+    Path dir = outputDir(options);
     long startedAt = System.currentTimeMillis();
     AppIdentity app = AppIdentity.current();
     String stamp = STAMP.format(Instant.ofEpochMilli(startedAt));
@@ -119,7 +128,7 @@ public final class PacketService {
     try {
       PacketResult result;
       try {
-        result = write(options, trigger, app, startedAt, stamp, file, status);
+        result = write(options, trigger, app, startedAt, stamp, file, status, facts);
       } catch (Throwable t) {
         result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
       }
@@ -133,7 +142,7 @@ public final class PacketService {
   }
 
   private PacketResult write(PacketOptions options, TriggerContext trigger, AppIdentity app, long startedAt,
-      String stamp, Path file, StatusFile status) {
+      String stamp, Path file, StatusFile status, PacketAudit.Facts facts) {
     Path dir = file.getParent();
     PacketResult refused = checkOutputDir(dir);
     if (refused != null) {
@@ -154,6 +163,7 @@ public final class PacketService {
     } catch (IOException e) {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot create a work directory in " + dir + ": " + e);
     }
+    facts.started();
     try (ZipSink sink = ZipSink.create(file, scratch)) {
       Packet packet = new Packet(sanitizer, sink);
       packet.addYaml("metadata.yaml",
@@ -166,6 +176,8 @@ public final class PacketService {
         packet.addText("warning.txt", report::writeWarnings);
       }
       packet.addText("README.html", w -> ReadmeHtml.write(w, app, report, packet.entries()));
+      facts.collected(outcomes, packet.entries());
+      packet.addText(PacketAudit.ENTRY, w -> w.write(PacketAudit.inPacketJson(options, trigger, facts, report.complete())));
       return PacketResult.written(sink.seal(), report.complete());
     } catch (IOException e) {
       String msg = String.valueOf(e.getMessage());

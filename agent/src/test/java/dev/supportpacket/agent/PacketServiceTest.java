@@ -22,9 +22,13 @@ class PacketServiceTest {
   @Test
   void missingOutputDirectoryIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
     Path status = Files.createFile(dir.resolve("status"));
-    PacketResult r = PacketService.withDefaultCollectors().create(
-        PacketOptions.builder().outputDir(dir.resolve("missing")).statusFile(status).build(), new StatusFile(status));
+    // A refused directory cannot take the audit record either: without this it would go to the working directory.
+    Path audit = Files.writeString(dir.resolve("audit.yaml"),
+        "targets:\n  local:\n    type: file\n    options: {filename: " + dir.resolve("audit.jsonl") + "}\n");
+    PacketResult r = PacketService.withDefaultCollectors().create(PacketOptions.builder().outputDir(dir.resolve("missing"))
+        .statusFile(status).auditConfig(audit).build(), new StatusFile(status));
     assertEquals(FailureKind.OUTPUT_NOT_WRITABLE, r.failure().orElseThrow());
+    assertTrue(Files.readString(dir.resolve("audit.jsonl")).contains("\"status\":\"rejected\""), "audited as rejected");
     assertTrue(r.message().contains("--output"), r.message());
     assertTrue(Files.readString(status).startsWith("failed OUTPUT_NOT_WRITABLE "), Files.readString(status));
   }
@@ -53,7 +57,10 @@ class PacketServiceTest {
       assertTrue(report.trim().endsWith("see warning.txt)"), report);
     }
     try (var files = Files.list(dir)) {
-      assertEquals(List.of(zip), files.collect(java.util.stream.Collectors.toList()), "no scratch or part files left");
+      // Beside the packet: only the audit trail (log, its lock and seal keys), no scratch or part files.
+      assertEquals(List.of(zip), files.filter(f -> !f.getFileName().toString().startsWith("support-packet-audit."))
+          .collect(java.util.stream.Collectors.toList()), "no scratch or part files left");
+      assertTrue(Files.isRegularFile(dir.resolve("support-packet-audit.jsonl")), "the request was audited");
     }
   }
 

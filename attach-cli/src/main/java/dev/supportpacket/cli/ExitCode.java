@@ -14,7 +14,8 @@ public enum ExitCode {
   TIMEOUT(9, "the agent did not finish in time: see --timeout"),
   ALREADY_RUNNING(10, "another packet is being written in that JVM: wait and try again"),
   AGENT_FAILED(11, "attaching or the agent failed; the message says why"),
-  SECRETS_FOUND(12, "scan: the packet still holds something that looks secret");
+  SECRETS_FOUND(12, "scan: the packet still holds something that looks secret"),
+  AUDIT_TAMPERED(13, "audit verify: a record was edited, removed or reordered, a rotated file is missing, or a seal does not verify");
 
   public final int code;
   public final String meaning;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     sortOptions = false,
-    subcommands = {ListCommand.class, DemoCommand.class, ScanCommand.class},
+    subcommands = {ListCommand.class, DemoCommand.class, ScanCommand.class, AuditCommand.class},
     description = {
       "Writes a sanitized support packet of a running JVM: CPU profile, threads, heap histogram, JVM settings.",
       "The zip goes beside the process (its working directory) unless --output says otherwise; its path is printed.",

@@ -1,5 +1,6 @@
 package dev.supportpacket.cli;
 
+import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.options.PacketOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,9 @@ final class PacketOptionsMixin {
     }
     PacketOptions.Builder b =
         PacketOptions.builder().profileDuration(Duration.ofSeconds(duration)).liveHistogram(histogram.equals("live"));
+    // Who asks, for the target's audit log: claims of this process, which only the target's user or root can run.
+    b.caller(new PacketOptions.Caller(System.getProperty("user.name"), localHost(),
+        "attach-cli/" + AppIdentity.generatorVersion()));
     // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
     b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
     if (output != null) {
@@ -58,6 +62,16 @@ final class PacketOptionsMixin {
       b.outputDir(dir);
     }
     return b;
+  }
+
+  private static String localHost() {
+    try {
+      // The kernel's name, no DNS lookup: a sick resolver must not delay the packet.
+      return new String(Files.readAllBytes(java.nio.file.Paths.get("/proc/sys/kernel/hostname")),
+          java.nio.charset.StandardCharsets.UTF_8).trim();
+    } catch (java.io.IOException | RuntimeException e) {
+      return System.getenv().getOrDefault("HOSTNAME", "localhost");
+    }
   }
 
   private static Path readable(Path file, String option) throws CliFailure {

@@ -38,6 +38,8 @@ public final class PacketOptions {
   private final Duration minInterval;
   private final Optional<Path> rulesFile;
   private final Optional<Path> siteKeyFile;
+  private final Optional<Path> auditConfig;
+  private final Caller caller;
 
   private PacketOptions(Builder b) {
     this.outputDir = Optional.ofNullable(b.outputDir);
@@ -49,6 +51,8 @@ public final class PacketOptions {
     this.minInterval = b.minInterval;
     this.rulesFile = Optional.ofNullable(b.rulesFile);
     this.siteKeyFile = Optional.ofNullable(b.siteKeyFile);
+    this.auditConfig = Optional.ofNullable(b.auditConfig);
+    this.caller = b.caller;
   }
 
   public static Builder builder() {
@@ -59,7 +63,8 @@ public final class PacketOptions {
   public Builder toBuilder() {
     return builder().outputDir(outputDir.orElse(null)).profileDuration(profileDuration)
         .statusFile(statusFile.orElse(null)).trigger(trigger).liveHistogram(liveHistogram).signal(signal)
-        .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null));
+        .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null))
+        .auditConfig(auditConfig.orElse(null)).caller(caller);
   }
 
   /** The directory the packet is written to; empty means the target's working directory. */
@@ -97,6 +102,16 @@ public final class PacketOptions {
    */
   public Optional<Path> siteKeyFile() {
     return siteKeyFile;
+  }
+
+  /** The audit log's YAML configuration; empty for the system property's, else the default file beside the packets. */
+  public Optional<Path> auditConfig() {
+    return auditConfig;
+  }
+
+  /** Who the attach CLI says is asking (its OS user, host and version), for the audit record; unknown by default. */
+  public Caller caller() {
+    return caller;
   }
 
   /**
@@ -172,6 +187,18 @@ public final class PacketOptions {
         case "siteKeyFile":
           b.siteKeyFile(Paths.get(value));
           break;
+        case "audit":
+          b.auditConfig(Paths.get(value));
+          break;
+        case "user":
+          b.caller(new Caller(value, b.caller.clientHost, b.caller.client));
+          break;
+        case "clientHost":
+          b.caller(new Caller(b.caller.user, value, b.caller.client));
+          break;
+        case "client":
+          b.caller(new Caller(b.caller.user, b.caller.clientHost, value));
+          break;
         default:
           throw new IllegalArgumentException("unknown agent option '" + key + "'");
       }
@@ -207,6 +234,10 @@ public final class PacketOptions {
     }
     rulesFile.ifPresent(p -> m.put("rules", p.toString()));
     siteKeyFile.ifPresent(p -> m.put("siteKeyFile", p.toString()));
+    auditConfig.ifPresent(p -> m.put("audit", p.toString()));
+    caller.user().ifPresent(u -> m.put("user", u));
+    caller.clientHost().ifPresent(h -> m.put("clientHost", h));
+    caller.client().ifPresent(c -> m.put("client", c));
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
     return sb.toString();
@@ -289,6 +320,8 @@ public final class PacketOptions {
     private Duration minInterval = DEFAULT_MIN_INTERVAL;
     private Path rulesFile;
     private Path siteKeyFile;
+    private Path auditConfig;
+    private Caller caller = Caller.UNKNOWN;
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;
@@ -336,8 +369,52 @@ public final class PacketOptions {
       return this;
     }
 
+    public Builder auditConfig(Path file) {
+      this.auditConfig = file;
+      return this;
+    }
+
+    public Builder caller(Caller c) {
+      this.caller = c == null ? Caller.UNKNOWN : c;
+      return this;
+    }
+
     public PacketOptions build() {
       return new PacketOptions(this);
+    }
+  }
+
+  /**
+   * What the attach CLI tells the agent about itself: its OS user, host and name/version. Claims of the process that
+   * attached (only the target's own user or root can), recorded as such in the audit log. Each part may be absent.
+   */
+  public static final class Caller {
+    public static final Caller UNKNOWN = new Caller(null, null, null);
+
+    private final String user;
+    private final String clientHost;
+    private final String client;
+
+    public Caller(String user, String clientHost, String client) {
+      this.user = blankToNull(user);
+      this.clientHost = blankToNull(clientHost);
+      this.client = blankToNull(client);
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
+    }
+
+    public Optional<String> user() {
+      return Optional.ofNullable(user);
+    }
+
+    public Optional<String> clientHost() {
+      return Optional.ofNullable(clientHost);
+    }
+
+    public Optional<String> client() {
+      return Optional.ofNullable(client);
     }
   }
 }

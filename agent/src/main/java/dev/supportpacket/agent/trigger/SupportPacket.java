@@ -2,6 +2,7 @@ package dev.supportpacket.agent.trigger;
 
 import dev.supportpacket.agent.PacketResult;
 import dev.supportpacket.agent.PacketService;
+import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.options.PacketOptions;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
@@ -60,6 +61,7 @@ public final class SupportPacket implements SupportPacketMBean {
     } catch (IllegalArgumentException e) {
       // The attach CLI follows the status file it named: tell it there too.
       PacketOptions.statusFileIn(args).ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, e.getMessage()));
+      PacketAudit.rejectedOptions(caller, args, e.getMessage());
       throw new IllegalArgumentException("bad options: " + e.getMessage());
     }
     PacketResult r = PacketService.shared().create(options, caller, new StatusFile(options.statusFile().orElse(null)));

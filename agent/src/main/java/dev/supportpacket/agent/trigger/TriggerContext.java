@@ -39,7 +39,7 @@ public final class TriggerContext {
     this.clientHost = clientHost == null || clientHost.isEmpty() ? UNKNOWN : clientHost;
   }
 
-  /** Dynamic attach: only a process of the target's own user (or root) can attach; the CLI does not say which yet. */
+  /** Dynamic attach: only a process of the target's own user (or root) can attach; the CLI names itself in the options. */
   public static TriggerContext attach() {
     return new TriggerContext(Kind.ATTACH, UNKNOWN, "localhost");
   }

@@ -1,0 +1,239 @@
+package dev.supportpacket.agent.audit;
+
+import dev.supportpacket.agent.packet.PrivateFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The hash chain and the seal signatures.
+ *
+ * <p>Key file format (text, mode 0600): {@code private: <base64 PKCS#8 Ed25519>} and {@code public: <base64 X.509>},
+ * or, on a JDK without Ed25519 (11 to 14), {@code hmac: <base64 32 bytes>}. The public key alone goes to a
+ * {@code .pub} file beside it for {@code audit verify}; keep a copy of it off the host, since whoever can write the
+ * directory can also replace it.
+ */
+public final class AuditKeys {
+  public static final String ED25519 = "Ed25519";
+  public static final String HMAC = "HmacSHA256";
+
+  private AuditKeys() {}
+
+  /** The chain link of a line: hex SHA-256 of its exact bytes, or hex HMAC-SHA256 when {@code hmacKey} is given. */
+  public static String link(byte[] line, byte[] hmacKey) {
+    try {
+      if (hmacKey != null) {
+        Mac mac = Mac.getInstance(HMAC);
+        mac.init(new SecretKeySpec(hmacKey, HMAC));
+        return hex(mac.doFinal(line));
+      }
+      return hex(MessageDigest.getInstance("SHA-256").digest(line));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256/HMAC-SHA256 missing from this JDK", e);
+    }
+  }
+
+  public static String hex(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length * 2);
+    for (byte x : b) {
+      sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return sb.toString();
+  }
+
+  /** Signs seals: Ed25519 where the JDK has it, else HMAC-SHA256 (anyone holding the key can then forge a seal). */
+  public static final class Signer {
+    private final String alg;
+    private final PrivateKey privateKey;
+    private final byte[] publicKey;
+    private final byte[] hmacKey;
+
+    private Signer(String alg, PrivateKey privateKey, byte[] publicKey, byte[] hmacKey) {
+      this.alg = alg;
+      this.privateKey = privateKey;
+      this.publicKey = publicKey;
+      this.hmacKey = hmacKey;
+    }
+
+    public String alg() {
+      return alg;
+    }
+
+    /** First 16 hex digits of the SHA-256 of the public key (of the HMAC key for HMAC), so a seal names its key. */
+    public String keyId() {
+      return link(alg.equals(ED25519) ? publicKey : hmacKey, null).substring(0, 16);
+    }
+
+    public String sign(byte[] data) throws GeneralSecurityException {
+      if (alg.equals(ED25519)) {
+        Signature s = Signature.getInstance(ED25519);
+        s.initSign(privateKey);
+        s.update(data);
+        return Base64.getEncoder().encodeToString(s.sign());
+      }
+      Mac mac = Mac.getInstance(HMAC);
+      mac.init(new SecretKeySpec(hmacKey, HMAC));
+      return Base64.getEncoder().encodeToString(mac.doFinal(data));
+    }
+
+    /**
+     * Reads the key file, or creates it (mode 0600, with its {@code .pub} beside it) when it does not exist.
+     *
+     * @throws IOException when the file cannot be read, created, or does not hold a key
+     */
+    public static Signer loadOrCreate(Path keyFile) throws IOException {
+      if (!Files.exists(keyFile)) {
+        try {
+          create(keyFile);
+        } catch (FileAlreadyExistsException e) {
+          // another JVM made it first: use theirs
+        }
+      }
+      Map<String, String> k = read(keyFile);
+      try {
+        if (k.containsKey("private")) {
+          PrivateKey priv = KeyFactory.getInstance(ED25519)
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(k.get("private"))));
+          return new Signer(ED25519, priv, Base64.getDecoder().decode(k.getOrDefault("public", "")), null);
+        }
+        if (k.containsKey("hmac")) {
+          return new Signer(HMAC, null, null, Base64.getDecoder().decode(k.get("hmac")));
+        }
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        throw new IOException("audit key file " + keyFile + " holds no usable key: " + e.getMessage(), e);
+      }
+      throw new IOException("audit key file " + keyFile + " holds neither 'private:' nor 'hmac:'");
+    }
+
+    private static void create(Path keyFile) throws IOException {
+      String text;
+      String pub = null;
+      try {
+        KeyPair pair = KeyPairGenerator.getInstance(ED25519).generateKeyPair();
+        pub = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        text = "# support-packet audit seal key (Ed25519); keep it private\nprivate: "
+            + Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\npublic: " + pub + "\n";
+      } catch (NoSuchAlgorithmException e) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        text = "# support-packet audit seal key (HMAC-SHA256: this JDK has no Ed25519); keep it private\nhmac: "
+            + Base64.getEncoder().encodeToString(key) + "\n";
+      }
+      Path tmp = keyFile.resolveSibling("." + keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+      PrivateFiles.createFile(tmp);
+      try {
+        Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+        // A link, not a rename: fails when another JVM created the file meanwhile, which then wins.
+        Files.createLink(keyFile, tmp);
+      } finally {
+        PrivateFiles.deleteQuietly(tmp);
+      }
+      if (pub != null) {
+        Path pubFile = publicKeyFileFor(keyFile);
+        try {
+          PrivateFiles.createFile(pubFile);
+          Files.write(pubFile, ("public: " + pub + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (FileAlreadyExistsException e) {
+          // left from an earlier key: audit verify names the key a seal was made with
+        }
+      }
+    }
+  }
+
+  /** {@code x.key} → {@code x.pub}. */
+  public static Path publicKeyFileFor(Path keyFile) {
+    String n = keyFile.getFileName().toString();
+    return keyFile.resolveSibling((n.endsWith(".key") ? n.substring(0, n.length() - 4) : n) + ".pub");
+  }
+
+  /** Reads {@code name: value} lines; {@code #} starts a comment. */
+  static Map<String, String> read(Path file) throws IOException {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      int colon = line.indexOf(':');
+      if (line.startsWith("#") || colon < 0) {
+        continue;
+      }
+      m.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+    }
+    return m;
+  }
+
+  /** Checks seal signatures: with a public key (Ed25519) or the shared key (HMAC). */
+  public static final class Checker {
+    private final PublicKey publicKey;
+    private final byte[] publicBytes;
+    private final byte[] hmacKey;
+
+    private Checker(PublicKey publicKey, byte[] publicBytes, byte[] hmacKey) {
+      this.publicKey = publicKey;
+      this.publicBytes = publicBytes;
+      this.hmacKey = hmacKey;
+    }
+
+    /** From a {@code .pub} or {@code .key} file (either holds {@code public:}; a key file may hold {@code hmac:}). */
+    public static Checker load(Path file) throws IOException {
+      Map<String, String> k = read(file);
+      try {
+        PublicKey pub = null;
+        byte[] pubBytes = null;
+        if (k.containsKey("public")) {
+          pubBytes = Base64.getDecoder().decode(k.get("public"));
+          pub = KeyFactory.getInstance(ED25519).generatePublic(new X509EncodedKeySpec(pubBytes));
+        }
+        byte[] hmac = k.containsKey("hmac") ? Base64.getDecoder().decode(k.get("hmac")) : null;
+        if (pub == null && hmac == null) {
+          throw new IOException(file + " holds neither 'public:' nor 'hmac:'");
+        }
+        return new Checker(pub, pubBytes, hmac);
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        throw new IOException(file + " holds no usable key: " + e.getMessage(), e);
+      }
+    }
+
+    public String keyId(String alg) {
+      byte[] k = alg.equals(ED25519) ? publicBytes : hmacKey;
+      return k == null ? "none" : link(k, null).substring(0, 16);
+    }
+
+    /** Whether {@code signature} (base64) is {@code alg}'s signature of {@code data} under this key. */
+    public boolean verify(String alg, byte[] data, String signature) {
+      try {
+        byte[] sig = Base64.getDecoder().decode(signature);
+        if (alg.equals(ED25519) && publicKey != null) {
+          Signature s = Signature.getInstance(ED25519);
+          s.initVerify(publicKey);
+          s.update(data);
+          return s.verify(sig);
+        }
+        if (alg.equals(HMAC) && hmacKey != null) {
+          Mac mac = Mac.getInstance(HMAC);
+          mac.init(new SecretKeySpec(hmacKey, HMAC));
+          return MessageDigest.isEqual(mac.doFinal(data), sig);
+        }
+        return false;
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        return false;
+      }
+    }
+  }
+}

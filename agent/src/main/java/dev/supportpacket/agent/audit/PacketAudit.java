@@ -1,0 +1,242 @@
+package dev.supportpacket.agent.audit;
+
+import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.PacketResult;
+import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.EntryRecord;
+import dev.supportpacket.agent.report.Outcome;
+import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.TriggerContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The audit record of each packet request: built from what the trigger knows about the caller and what the packet
+ * came to, then handed to the audit log of the configuration in force.
+ *
+ * <p>The packet holds the record of its own creation ({@value #ENTRY}), written before the zip is sealed: it has the
+ * same id, but no size or SHA-256 (a zip cannot hold its own hash) and a status as of that moment. The audit file's
+ * record, written after the seal, has them.
+ */
+public final class PacketAudit {
+  /** System property naming the audit configuration when the {@code audit=} option does not. */
+  public static final String CONFIG_PROPERTY = "dev.supportpacket.audit.config";
+  /** The default target's file, beside the packets. */
+  public static final String FILE_NAME = "support-packet-audit.jsonl";
+  /** The packet's own record inside the zip. */
+  public static final String ENTRY = "audit/record.json";
+  /** How long the packet's thread waits for its record to reach the targets before it reports the packet done. */
+  static final long AWAIT_MILLIS = 5000;
+
+  private static final Map<String, AuditLog> LOGS = new ConcurrentHashMap<>();
+
+  private PacketAudit() {}
+
+  /** What the audit record needs from the writing of one packet. Filled by the packet's thread only. */
+  public static final class Facts {
+    final String id = UUID.randomUUID().toString();
+    final long requestedAt;
+    final Path outputDir;
+    boolean started;
+    final List<String> collectors = new ArrayList<>();
+    boolean heapDump;
+    final Map<String, Integer> redactions = new TreeMap<>();
+
+    public Facts(long requestedAt, Path outputDir) {
+      this.requestedAt = requestedAt;
+      this.outputDir = outputDir;
+    }
+
+    /** Collection began: a failure from here on is "failed", before it "rejected". */
+    public void started() {
+      started = true;
+    }
+
+    /** Which collectors delivered, whether a heap dump is in, and the redactions of every entry so far, summed. */
+    public void collected(List<Outcome> outcomes, List<EntryRecord> entries) {
+      for (Outcome o : outcomes) {
+        if (o.status == Outcome.Status.OK) {
+          collectors.add(o.collector);
+        }
+      }
+      for (EntryRecord e : entries) {
+        heapDump |= e.name.endsWith(".hprof") || e.name.endsWith(".hprof.gz");
+        e.redactions.forEach((rule, n) -> redactions.merge(rule, n, Integer::sum));
+      }
+    }
+  }
+
+  /** The in-packet record, as JSON; see the class comment for what it leaves out. */
+  public static String inPacketJson(PacketOptions options, TriggerContext trigger, Facts facts, boolean complete) {
+    AuditRecord r = record(options, trigger, facts, complete ? AuditRecord.Status.SUCCESS : AuditRecord.Status.PARTIAL,
+        null).meta("sha256", null).meta("note", "size and sha256 of this zip are in the audit log's record with this id")
+        .build();
+    return AuditFormat.toJson(r.fields()) + "\n";
+  }
+
+  /**
+   * Records the outcome of one request and waits (bounded) until the record reached the targets, so that whoever is
+   * told "done" finds it there. Never throws.
+   */
+  public static void record(PacketOptions options, TriggerContext trigger, PacketResult result, Facts facts) {
+    try {
+      AuditRecord.Status status = result.path().isPresent()
+          ? (result.complete() ? AuditRecord.Status.SUCCESS : AuditRecord.Status.PARTIAL)
+          : (facts.started ? AuditRecord.Status.FAILED : AuditRecord.Status.REJECTED);
+      AuditRecord.Builder b = record(options, trigger, facts, status, result);
+      AuditLog log = logFor(options.auditConfig());
+      log.submit(b.build());
+      log.awaitIdle(AWAIT_MILLIS);
+    } catch (Throwable t) {
+      System.err.println("support-packet: cannot write the audit record (" + t + ")");
+    }
+  }
+
+  /**
+   * A request refused because its options did not parse: no options to take the configuration or the caller from.
+   * Does not wait: this may run on the JVM's attach listener thread.
+   */
+  public static void rejectedOptions(TriggerContext trigger, String rawArgs, String message) {
+    try {
+      Optional<Path> config = Optional.empty();
+      AuditRecord r = AuditRecord.builder(AuditRecord.PACKET_CREATE).status(AuditRecord.Status.REJECTED)
+          .user(trigger.kind() == TriggerContext.Kind.SIGNAL ? System.getProperty("user.name") : known(trigger.user()))
+          .client(trigger.kind().label()).clientHost(trigger.clientHost())
+          .ip(remote(trigger)).meta("trigger", trigger.kind().label())
+          .meta("failure", FailureKind.BAD_OPTIONS.name()).meta("message", message)
+          .meta("outputDir", Paths.get(System.getProperty("user.dir")).toString()).build();
+      logFor(config).submit(r);
+    } catch (Throwable t) {
+      System.err.println("support-packet: cannot write the audit record (" + t + ")");
+    }
+  }
+
+  private static AuditRecord.Builder record(PacketOptions options, TriggerContext trigger, Facts facts,
+      AuditRecord.Status status, PacketResult result) {
+    AppIdentity app = AppIdentity.current();
+    PacketOptions.Caller caller = options.caller();
+    AuditRecord.Builder b = AuditRecord.builder(AuditRecord.PACKET_CREATE).status(status)
+        .client(caller.client().orElse(trigger.kind().label()))
+        .clientHost(caller.clientHost().orElse(trigger.clientHost()))
+        .ip(remote(trigger));
+    String userSource;
+    switch (trigger.kind()) {
+      case SIGNAL:
+        // A signal carries no sender: the process owner is the one who could send it (or root).
+        b.user(System.getProperty("user.name"));
+        userSource = "process-owner";
+        break;
+      case JMX:
+        if (known(trigger.user()) != null) {
+          b.user(trigger.user());
+          userSource = "jmx-subject";
+        } else {
+          b.user(caller.user().orElse(null));
+          userSource = caller.user().isPresent() ? "attach-cli" : "none";
+        }
+        break;
+      default:
+        b.user(caller.user().orElse(null));
+        userSource = caller.user().isPresent() ? "attach-cli" : "none";
+        break;
+    }
+    b.meta("trigger", trigger.kind().label());
+    if (trigger.kind() == TriggerContext.Kind.SIGNAL) {
+      b.meta("signal", trigger.user());
+    }
+    b.meta("userSource", userSource).meta("requestedAt", facts.requestedAt)
+        .meta("app", app.name()).meta("pid", app.pid()).meta("host", app.host())
+        .meta("outputDir", facts.outputDir.toString());
+    Path packet = result == null ? null : result.path().orElse(null);
+    if (result != null && packet == null) {
+      b.meta("failure", result.failure().map(Enum::name).orElse(FailureKind.INTERNAL.name()))
+          .meta("message", result.message());
+    }
+    if (packet != null) {
+      b.meta("packet", packet.toString());
+      try {
+        b.meta("size", Files.size(packet)).meta("sha256", sha256(packet));
+      } catch (IOException e) {
+        b.meta("sha256", "unreadable: " + e.getMessage());
+      }
+    }
+    if (facts.started) {
+      b.meta("collectors", List.copyOf(facts.collectors)).meta("heapDump", facts.heapDump)
+          .meta("redactions", new TreeMap<>(facts.redactions));
+    }
+    // Same id inside the packet and in the log, so that one can be found from the other.
+    return withId(b, facts.id);
+  }
+
+  private static AuditRecord.Builder withId(AuditRecord.Builder b, String id) {
+    return b.id(id);
+  }
+
+  private static String known(String s) {
+    return s == null || s.equals(TriggerContext.UNKNOWN) ? null : s;
+  }
+
+  private static String remote(TriggerContext t) {
+    String h = t.clientHost();
+    return t.kind() == TriggerContext.Kind.JMX && !h.equals("localhost") && !h.equals(TriggerContext.UNKNOWN) ? h : null;
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      byte[] buf = new byte[64 * 1024];
+      while (in.read(buf) >= 0) {
+        // digesting
+      }
+      return AuditKeys.hex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The log of the configuration in force: {@code audit=} first, then the system property, else the default. A
+   * configuration that does not load falls back to the default (one stderr line): records are never lost to a typo.
+   */
+  static AuditLog logFor(Optional<Path> option) {
+    String prop = System.getProperty(CONFIG_PROPERTY);
+    Optional<Path> config = option.isPresent() ? option : Optional.ofNullable(prop).filter(s -> !s.isBlank()).map(Paths::get);
+    String key = config.map(p -> p.toAbsolutePath().toString()).orElse("");
+    return LOGS.computeIfAbsent(key, k -> {
+      PrintStream err = System.err;
+      if (config.isEmpty()) {
+        return AuditConfig.defaults(PacketAudit::besidePacket, err);
+      }
+      try {
+        return AuditConfig.load(config.get(), PacketAudit::besidePacket, err);
+      } catch (IOException | RuntimeException e) {
+        err.println("support-packet: audit configuration " + config.get() + " not used (" + e.getMessage()
+            + "); records go to " + FILE_NAME + " beside the packets");
+        return AuditConfig.defaults(PacketAudit::besidePacket, err);
+      }
+    });
+  }
+
+  /** The default file: in the record's output directory, or the working directory when that one is refused. */
+  static Path besidePacket(AuditRecord r) {
+    Object dir = r.meta().get("outputDir");
+    Path d = dir == null ? null : Paths.get(dir.toString());
+    if (d == null || !Files.isDirectory(d) || !Files.isWritable(d)) {
+      d = Paths.get(System.getProperty("user.dir"));
+    }
+    return d.resolve(FILE_NAME);
+  }
+}

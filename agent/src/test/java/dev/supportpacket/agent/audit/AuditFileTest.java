@@ -1,0 +1,229 @@
+package dev.supportpacket.agent.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditFileTest {
+  @TempDir Path dir;
+
+  private FileTarget target(Path file, FileTarget.Settings s) {
+    return new FileTarget("t", r -> file, AuditFormat.json(null), true, EnumSet.allOf(AuditRecord.Level.class), s);
+  }
+
+  private static AuditRecord record(int i) {
+    return AuditRecord.builder(AuditRecord.PACKET_CREATE).status(AuditRecord.Status.SUCCESS).user("alice")
+        .client("attach-cli/1").clientHost("box").meta("packet", "/tmp/p" + i + ".zip").meta("size", 10L + i).build();
+  }
+
+  private Path writeRecords(int n) throws IOException {
+    Path file = dir.resolve("support-packet-audit.jsonl");
+    FileTarget t = target(file, new FileTarget.Settings());
+    for (int i = 0; i < n; i++) {
+      t.write(List.of(record(i)));
+    }
+    return file;
+  }
+
+  private List<String> lines(Path f) throws IOException {
+    return new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8));
+  }
+
+  private AuditVerifier.Result verify(Path p) throws IOException {
+    return new AuditVerifier(null, null).verify(p);
+  }
+
+  @Test
+  void recordLineHasChainFieldsThenTheRecordInOrder() throws Exception {
+    Path file = writeRecords(1);
+    JsonNode n = AuditFormat.JSON.readTree(lines(file).get(0));
+    List<String> names = new ArrayList<>();
+    n.fieldNames().forEachRemaining(names::add);
+    assertEquals(List.of("seq", "prev", "chain", "id", "createAt", "level", "event", "status", "user", "client",
+        "clientHost", "meta"), names);
+    assertEquals(1, n.get("seq").asLong());
+    assertTrue(n.get("prev").isNull(), "the first record has no predecessor");
+    assertEquals("packet.create", n.get("event").asText());
+    assertEquals("success", n.get("status").asText());
+    assertEquals("info", n.get("level").asText());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+  }
+
+  @Test
+  void eachRecordIsLinkedToThePreviousLineAndSealedBySignature() throws Exception {
+    Path file = writeRecords(3);
+    List<String> l = lines(file);
+    assertEquals(6, l.size(), "record, seal, record, seal, ...: " + l);
+    for (int i = 1; i < l.size(); i++) {
+      JsonNode n = AuditFormat.JSON.readTree(l.get(i));
+      assertEquals(i + 1, n.get("seq").asLong());
+      assertEquals(AuditKeys.link(l.get(i - 1).getBytes(StandardCharsets.UTF_8), null), n.get("prev").asText());
+    }
+    JsonNode seal = AuditFormat.JSON.readTree(l.get(3));
+    assertEquals(AuditRecord.SEAL, seal.get("event").asText());
+    assertEquals("Ed25519", seal.path("meta").path("alg").asText());
+    assertEquals(AuditKeys.link(l.get(1).getBytes(StandardCharsets.UTF_8), null), seal.path("meta").path("prevSeal").asText());
+    assertTrue(Files.exists(dir.resolve("support-packet-audit.key")));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("support-packet-audit.key"))));
+    AuditVerifier.Result r = verify(file);
+    assertNull(r.problem, r.notes::toString);
+    assertTrue(verify(dir).intact());
+  }
+
+  @Test
+  void verifyNamesAnEditedLine() throws Exception {
+    Path file = writeRecords(3);
+    List<String> l = lines(file);
+    l.set(2, l.get(2).replace("alice", "mallory"));
+    Files.write(file, l);
+    AuditVerifier.Result r = verify(file);
+    assertFalse(r.intact());
+    assertTrue(r.problem.startsWith("support-packet-audit.jsonl line 3 (seq 3) was edited"), r.problem);
+  }
+
+  @Test
+  void verifyNamesADeletedLine() throws Exception {
+    Path file = writeRecords(3);
+    List<String> l = lines(file);
+    l.remove(2);
+    Files.write(file, l);
+    AuditVerifier.Result r = verify(file);
+    assertTrue(r.problem.contains("line 3: records seq 3 are missing"), r.problem);
+  }
+
+  @Test
+  void verifyNamesReorderedLines() throws Exception {
+    Path file = writeRecords(3);
+    List<String> l = lines(file);
+    Collections.swap(l, 2, 3);
+    Files.write(file, l);
+    AuditVerifier.Result r = verify(file);
+    assertTrue(r.problem.contains("line 3: records seq 3 are missing") || r.problem.contains("reordered"), r.problem);
+    Collections.swap(l, 2, 3);
+    Collections.swap(l, 2, 4);
+    Files.write(file, l);
+    assertFalse(verify(file).intact());
+  }
+
+  @Test
+  void verifyNamesATruncatedFile() throws Exception {
+    Path file = writeRecords(2);
+    byte[] all = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(all, all.length - 20));
+    assertTrue(verify(file).problem.contains("cut off"), verify(file).problem);
+  }
+
+  @Test
+  void anEditedSealDoesNotVerify() throws Exception {
+    Path file = writeRecords(2);
+    List<String> l = lines(file);
+    l.set(3, l.get(3).replace("\"to\":3", "\"to\":2"));
+    Files.write(file, l);
+    assertTrue(verify(file).problem.contains("line 4: seal signature does not verify"), verify(file).problem);
+  }
+
+  @Test
+  void rotationGzipsTheOldFileAndTheChainContinuesAcrossFiles() throws Exception {
+    Path file = dir.resolve("support-packet-audit.jsonl");
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.maxSize = 600;
+    FileTarget t = target(file, s);
+    for (int i = 0; i < 6; i++) {
+      t.write(List.of(record(i)));
+      Thread.sleep(2); // distinct rotation stamps
+    }
+    List<Path> rotated = FileTarget.rotatedFiles(file);
+    assertTrue(rotated.size() >= 2, rotated::toString);
+    assertTrue(rotated.stream().allMatch(p -> p.toString().endsWith(".jsonl.gz")), rotated::toString);
+    JsonNode first = AuditFormat.JSON.readTree(lines(file).get(0));
+    assertEquals(AuditRecord.ROTATE, first.get("event").asText());
+    AuditVerifier.Result r = verify(dir);
+    assertNull(r.problem, r.notes::toString);
+
+    Files.delete(rotated.get(rotated.size() - 1));
+    AuditVerifier.Result missing = verify(dir);
+    assertTrue(missing.problem.contains("is missing"), missing.problem);
+  }
+
+  @Test
+  void maxBackupsDeletesTheOldestAndSaysSo() throws Exception {
+    Path file = dir.resolve("support-packet-audit.jsonl");
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.maxSize = 600;
+    s.maxBackups = 1;
+    FileTarget t = target(file, s);
+    for (int i = 0; i < 8; i++) {
+      t.write(List.of(record(i)));
+      Thread.sleep(2);
+    }
+    assertEquals(1, FileTarget.rotatedFiles(file).size());
+    try (Stream<Path> all = Files.list(dir)) {
+      String text = Files.readString(file);
+      assertTrue(text.contains(AuditRecord.PRUNE), text);
+    }
+    AuditVerifier.Result r = verify(dir);
+    assertNull(r.problem, r.notes::toString);
+  }
+
+  @Test
+  void plainFormatHasDelimitedFieldsAndNoChain() throws Exception {
+    Path file = dir.resolve("audit.log");
+    new FileTarget("p", r -> file, AuditFormat.plain(" ; ", "yyyy"), false, EnumSet.allOf(AuditRecord.Level.class),
+        new FileTarget.Settings()).write(List.of(record(1)));
+    String line = lines(file).get(0);
+    assertTrue(line.matches("\\d{4} ; info ; packet.create ; success ; id=.* ; user=alice ; .*"), line);
+    assertFalse(line.contains("prev="), line);
+  }
+
+  @Test
+  void levelsFilterWhatATargetWrites() throws Exception {
+    List<AuditRecord> got = Collections.synchronizedList(new ArrayList<>());
+    AuditTarget errorsOnly = new RecordingTarget(got, EnumSet.of(AuditRecord.Level.ERROR));
+    AuditLog log = new AuditLog(List.of(errorsOnly), 10, null);
+    log.submit(record(1));
+    log.submit(AuditRecord.builder(AuditRecord.PACKET_CREATE).status(AuditRecord.Status.FAILED).build());
+    assertTrue(log.awaitIdle(10_000));
+    assertEquals(List.of("failed"), got.stream().map(AuditRecord::status).collect(Collectors.toList()));
+  }
+
+  static final class RecordingTarget implements AuditTarget {
+    final List<AuditRecord> got;
+    final EnumSet<AuditRecord.Level> levels;
+
+    RecordingTarget(List<AuditRecord> got, EnumSet<AuditRecord.Level> levels) {
+      this.got = got;
+      this.levels = levels;
+    }
+
+    @Override
+    public String name() {
+      return "recording";
+    }
+
+    @Override
+    public boolean accepts(AuditRecord.Level level) {
+      return levels.contains(level);
+    }
+
+    @Override
+    public void write(List<AuditRecord> batch) {
+      got.addAll(batch);
+    }
+  }
+}
