@@ -4,6 +4,7 @@ import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.report.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,37 +24,45 @@ public final class CollectorRunner {
   /** Every thread the agent starts carries this prefix, so that it can be recognised in any thread dump. */
   public static final String THREAD_PREFIX = "support-packet-";
 
-  /** Runs the collectors and returns one outcome each, in the order given. Never throws. */
+  /**
+   * Runs the collectors and returns one outcome each, in the order given. Never throws. Those that
+   * {@linkplain Collector#runsAfterOthers run after the others} start when every other one has finished.
+   */
   public List<Outcome> run(List<Collector> collectors, CollectContext ctx, Packet packet) {
-    Map<Collector, FutureTask<Void>> running = new LinkedHashMap<>();
-    Map<Collector, Long> started = new LinkedHashMap<>();
-    List<Outcome> outcomes = new ArrayList<>();
-    for (Collector c : collectors) {
-      Optional<String> off = offReason(c, ctx);
-      if (off.isPresent()) {
-        continue;
+    Map<Collector, Outcome> outcomes = new HashMap<>();
+    for (boolean lastWave : new boolean[] {false, true}) {
+      Map<Collector, FutureTask<Void>> running = new LinkedHashMap<>();
+      Map<Collector, Long> started = new HashMap<>();
+      for (Collector c : collectors) {
+        if (c.runsAfterOthers() != lastWave) {
+          continue;
+        }
+        Optional<String> off = offReason(c, ctx);
+        if (off.isPresent()) {
+          outcomes.put(c, Outcome.off(c.id(), off.get()));
+          continue;
+        }
+        FutureTask<Void> task =
+            new FutureTask<>(
+                () -> {
+                  c.collect(ctx, packet.ownedBy(c.id()));
+                  return null;
+                });
+        Thread t = new Thread(task, THREAD_PREFIX + c.id());
+        t.setDaemon(true);
+        started.put(c, System.nanoTime());
+        running.put(c, task);
+        t.start();
       }
-      FutureTask<Void> task =
-          new FutureTask<>(
-              () -> {
-                c.collect(ctx, packet.ownedBy(c.id()));
-                return null;
-              });
-      Thread t = new Thread(task, THREAD_PREFIX + c.id());
-      t.setDaemon(true);
-      started.put(c, System.nanoTime());
-      running.put(c, task);
-      t.start();
-    }
-    for (Collector c : collectors) {
-      FutureTask<Void> task = running.get(c);
-      if (task == null) {
-        outcomes.add(Outcome.off(c.id(), offReason(c, ctx).orElse("not requested")));
-        continue;
+      for (Map.Entry<Collector, FutureTask<Void>> e : running.entrySet()) {
+        outcomes.put(e.getKey(), await(e.getKey(), e.getValue(), started.get(e.getKey()), ctx));
       }
-      outcomes.add(await(c, task, started.get(c), ctx));
     }
-    return outcomes;
+    List<Outcome> ordered = new ArrayList<>();
+    for (Collector c : collectors) {
+      ordered.add(outcomes.get(c));
+    }
+    return ordered;
   }
 
   private static Optional<String> offReason(Collector c, CollectContext ctx) {
@@ -75,7 +84,7 @@ public final class CollectorRunner {
       return Outcome.failed(c.id(), millisSince(startNanos), "timed out after " + timeout.toSeconds() + " s");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof Collector.Skipped) {
+      if (cause instanceof Collector.Skipped || cause instanceof Packet.OverBudget) {
         return Outcome.skipped(c.id(), millisSince(startNanos), cause.getMessage());
       }
       return Outcome.failed(c.id(), millisSince(startNanos), describe(cause));

@@ -38,6 +38,14 @@ public final class PacketOptions {
   private final Duration minInterval;
   private final Optional<Path> rulesFile;
   private final Optional<Path> siteKeyFile;
+  private final HeapDump heapDump;
+  private final boolean heapDumpRaw;
+  private final long maxSizeMb;
+
+  /** Whether the packet holds a heap dump, and of which objects. */
+  public enum HeapDump {
+    OFF, LIVE, ALL
+  }
 
   private PacketOptions(Builder b) {
     this.outputDir = Optional.ofNullable(b.outputDir);
@@ -49,6 +57,9 @@ public final class PacketOptions {
     this.minInterval = b.minInterval;
     this.rulesFile = Optional.ofNullable(b.rulesFile);
     this.siteKeyFile = Optional.ofNullable(b.siteKeyFile);
+    this.heapDump = b.heapDump;
+    this.heapDumpRaw = b.heapDumpRaw;
+    this.maxSizeMb = b.maxSizeMb;
   }
 
   public static Builder builder() {
@@ -59,7 +70,26 @@ public final class PacketOptions {
   public Builder toBuilder() {
     return builder().outputDir(outputDir.orElse(null)).profileDuration(profileDuration)
         .statusFile(statusFile.orElse(null)).trigger(trigger).liveHistogram(liveHistogram).signal(signal)
-        .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null));
+        .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null))
+        .heapDump(heapDump).heapDumpRaw(heapDumpRaw).maxSizeMb(maxSizeMb);
+  }
+
+  /** {@code OFF} unless asked for: a heap dump pauses the application (stop-the-world) while it is written. */
+  public HeapDump heapDump() {
+    return heapDump;
+  }
+
+  /**
+   * UNSAFE: true when the user asked for the heap dump without scrubbing ({@code heapDumpRaw=true}); the packet then
+   * holds every secret in memory and says so.
+   */
+  public boolean heapDumpRaw() {
+    return heapDumpRaw;
+  }
+
+  /** The packet's size budget in MB; 0 for none. */
+  public long maxSizeMb() {
+    return maxSizeMb;
   }
 
   /** The directory the packet is written to; empty means the target's working directory. */
@@ -172,6 +202,18 @@ public final class PacketOptions {
         case "siteKeyFile":
           b.siteKeyFile(Paths.get(value));
           break;
+        case "heapDump":
+          b.heapDump(parseHeapDump(value));
+          break;
+        case "heapDumpRaw":
+          if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("heapDumpRaw must be true or false, not '" + value + "'");
+          }
+          b.heapDumpRaw(value.equals("true"));
+          break;
+        case "maxSize":
+          b.maxSizeMb(parseMaxSize(value));
+          break;
         default:
           throw new IllegalArgumentException("unknown agent option '" + key + "'");
       }
@@ -207,6 +249,15 @@ public final class PacketOptions {
     }
     rulesFile.ifPresent(p -> m.put("rules", p.toString()));
     siteKeyFile.ifPresent(p -> m.put("siteKeyFile", p.toString()));
+    if (heapDump != HeapDump.OFF) {
+      m.put("heapDump", heapDump.name().toLowerCase(Locale.ROOT));
+    }
+    if (heapDumpRaw) {
+      m.put("heapDumpRaw", "true");
+    }
+    if (maxSizeMb > 0) {
+      m.put("maxSize", Long.toString(maxSizeMb));
+    }
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
     return sb.toString();
@@ -221,6 +272,31 @@ public final class PacketOptions {
       return Duration.ofSeconds(s);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("duration must be a whole number of seconds, not '" + value + "'");
+    }
+  }
+
+  private static HeapDump parseHeapDump(String value) {
+    switch (value.trim()) {
+      case "live":
+        return HeapDump.LIVE;
+      case "all":
+        return HeapDump.ALL;
+      case "off":
+        return HeapDump.OFF;
+      default:
+        throw new IllegalArgumentException("heapDump must be live, all or off, not '" + value + "'");
+    }
+  }
+
+  private static long parseMaxSize(String value) {
+    try {
+      long mb = Long.parseLong(value.trim());
+      if (mb < 1 || mb > 1024 * 1024) {
+        throw new IllegalArgumentException("maxSize must be 1 to 1048576 MB, not " + mb);
+      }
+      return mb;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("maxSize must be a whole number of MB, not '" + value + "'");
     }
   }
 
@@ -289,6 +365,26 @@ public final class PacketOptions {
     private Duration minInterval = DEFAULT_MIN_INTERVAL;
     private Path rulesFile;
     private Path siteKeyFile;
+    private HeapDump heapDump = HeapDump.OFF;
+    private boolean heapDumpRaw;
+    private long maxSizeMb;
+
+    public Builder heapDump(HeapDump h) {
+      this.heapDump = h;
+      return this;
+    }
+
+    /** UNSAFE: the heap dump goes into the packet unscrubbed. */
+    public Builder heapDumpRaw(boolean raw) {
+      this.heapDumpRaw = raw;
+      return this;
+    }
+
+    /** @param mb the packet's size budget; 0 for none */
+    public Builder maxSizeMb(long mb) {
+      this.maxSizeMb = mb;
+      return this;
+    }
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;
