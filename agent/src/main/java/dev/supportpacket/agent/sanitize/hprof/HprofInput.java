@@ -118,8 +118,8 @@ final class HprofInput {
       pos += k;
       consumed += k;
       done += k;
+      echoFrom = pos; // replaced, never echoed: the next refill must not write these bytes
     }
-    echoFrom = pos;
   }
 
   private void skip(long n) throws IOException {
