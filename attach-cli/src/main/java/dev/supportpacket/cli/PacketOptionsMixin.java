@@ -60,7 +60,8 @@ final class PacketOptionsMixin {
         PacketOptions.builder().profileDuration(Duration.ofSeconds(duration)).liveHistogram(histogram.equals("live"));
     if (heapDump != null) {
       if (!heapDump.equals("live") && !heapDump.equals("all")) {
-        throw new CliFailure(ExitCode.USAGE, "--heap-dump must be live or all, not " + heapDump);
+        throw new CliFailure(ExitCode.USAGE, "--heap-dump takes live or all, not " + heapDump
+            + "; write --heap-dump=all, or put the pid before --heap-dump");
       }
       b.heapDump(heapDump.equals("live") ? PacketOptions.HeapDump.LIVE : PacketOptions.HeapDump.ALL);
     }
