@@ -28,8 +28,11 @@ read -r line < "$fifo"   # "ready" once the heap is built
 cat "$fifo" > /dev/null &
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)   cores: $(nproc)"
-echo "heap in use: $(jcmd "$app_pid" GC.heap_info | grep -Eo 'used [0-9]+K' | head -1)"
+used_kb=$(jcmd "$app_pid" GC.heap_info | grep -E 'Gen +total' | grep -Eo 'used [0-9]+K' | grep -Eo '[0-9]+' \
+  | awk '{s += $1} END {print s}')
+echo "heap in use: $((used_kb / 1024)) MB"
 
+# jcmd first: its full GC leaves the same live heap for ours.
 t0=$(date +%s.%N)
 jcmd "$app_pid" GC.heap_dump -gz=1 "$work/jcmd.hprof.gz" > /dev/null
 t1=$(date +%s.%N)
@@ -46,6 +49,8 @@ ours_ms=$(awk '$1 == "heap-dump" && $2 == "ok" {print $3}' "$work/x/report.txt")
 ours_s=$(echo "scale=2; $ours_ms / 1000" | bc)
 ours_mb=$(( $(stat -c %s "$work/x/heap/heap.hprof.gz") / 1048576 ))
 pause=$(grep -Eo 'for [0-9]+ ms while it was written' "$work/x/report.txt" | grep -Eo '[0-9]+')
+raw_mb=$(grep -Eo 'heap dump of [0-9]+ MB' "$work/x/report.txt" | grep -Eo '[0-9]+')
+echo "raw dump (uncompressed HPROF): $raw_mb MB"
 
 printf '%-44s %8s s %8s MB\n' "jcmd GC.heap_dump -gz=1 (wall)" "$jcmd_s" "$jcmd_mb"
 printf '%-44s %8s s %8s MB   (pause %s ms)\n' "support-packet heap-dump collector (dump+scrub+gzip)" "$ours_s" "$ours_mb" "$pause"
