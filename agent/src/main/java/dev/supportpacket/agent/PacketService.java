@@ -5,6 +5,7 @@ import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.DefaultCollectors;
+import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
@@ -144,7 +145,7 @@ public final class PacketService {
   private PacketResult write(PacketOptions options, TriggerContext trigger, AppIdentity app, long startedAt,
       String stamp, Path file, StatusFile status, PacketAudit.Facts facts) {
     Path dir = file.getParent();
-    PacketResult refused = checkOutputDir(dir);
+    PacketResult refused = checkOutputDir(dir, HeapDumpCollector.diskNeeded(options));
     if (refused != null) {
       return refused;
     }
@@ -165,14 +166,16 @@ public final class PacketService {
     }
     facts.started();
     try (ZipSink sink = ZipSink.create(file, scratch)) {
-      Packet packet = new Packet(sanitizer, sink);
-      packet.addYaml("metadata.yaml",
-          Metadata.tree(app, startedAt, trigger.kind().label(), Sanitizer.VERSION, sanitizer.usesSiteKey()));
+      long budget = options.maxSizeMb() > 0 ? options.maxSizeMb() * 1024 * 1024 : Long.MAX_VALUE;
+      Packet packet = new Packet(sanitizer, sink, budget);
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status), packet);
       status.phase("writing", 0);
-      Report report = new Report(outcomes, packet.entries());
+      Report report = new Report(outcomes, packet.entries(), packet.notes());
+      // After the collectors: it says whether the packet holds unsanitized memory, known only now.
+      packet.addYaml("metadata.yaml", Metadata.tree(app, startedAt, trigger.kind().label(), Sanitizer.VERSION,
+          sanitizer.usesSiteKey(), report.unsanitized()));
       packet.addText("report.txt", report::writeReport);
-      if (!report.complete()) {
+      if (!report.complete() || report.unsanitized()) {
         packet.addText("warning.txt", report::writeWarnings);
       }
       packet.addText("README.html", w -> ReadmeHtml.write(w, app, report, packet.entries()));
@@ -188,7 +191,7 @@ public final class PacketService {
   }
 
   /** Null when the directory can take a packet; otherwise the refusal, naming the fix. */
-  private static PacketResult checkOutputDir(Path dir) {
+  private static PacketResult checkOutputDir(Path dir, long heapDumpBytes) {
     if (!Files.isDirectory(dir)) {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE,
           "output directory " + dir + " does not exist; create it or choose another with --output");
@@ -202,6 +205,12 @@ public final class PacketService {
       if (free < MIN_FREE_BYTES) {
         return PacketResult.failed(FailureKind.NO_SPACE, "only " + free / (1024 * 1024) + " MB free in " + dir + ", "
             + MIN_FREE_BYTES / (1024 * 1024) + " MB needed; free some space or choose another with --output");
+      }
+      if (heapDumpBytes > 0 && free < MIN_FREE_BYTES + heapDumpBytes) {
+        // Refused before anything is written: a full disk would hurt the application more than a missing packet.
+        return PacketResult.failed(FailureKind.NO_SPACE, "only " + free / (1024 * 1024) + " MB free in " + dir
+            + ", the heap dump needs about " + (MIN_FREE_BYTES + heapDumpBytes) / (1024 * 1024) + " MB (1.5 x the "
+            + "heap in use, plus 64 MB); nothing was written; free some space or choose another with --output");
       }
     } catch (IOException e) {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot check free space in " + dir + ": " + e);

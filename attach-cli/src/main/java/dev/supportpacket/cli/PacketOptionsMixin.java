@@ -33,6 +33,19 @@ final class PacketOptionsMixin {
       description = "File holding a site key (at least 16 bytes, mode 0600) so that tokens match across packets.")
   Path siteKeyFile;
 
+  @Option(names = "--heap-dump", paramLabel = "live|all", arity = "0..1", fallbackValue = "live",
+      description = "Add a sanitized heap dump (heap/heap.hprof.gz): live objects (a full GC first, default) or all."
+          + " It pauses the application while it is written and needs about 1.5 x the heap in use on disk.")
+  String heapDump;
+
+  @Option(names = "--unsanitized-heap-dump-i-accept-the-risk",
+      description = "UNSAFE: store the heap dump WITHOUT scrubbing: the packet then holds every secret in memory.")
+  boolean unsanitizedHeapDump;
+
+  @Option(names = "--max-size", paramLabel = "MB",
+      description = "Size budget for the whole packet; entries that would exceed it are left out, the heap dump first.")
+  Long maxSize;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress output; only the packet's path on stdout.")
   boolean quiet;
 
@@ -49,6 +62,20 @@ final class PacketOptionsMixin {
     // Who asks, for the target's audit log: claims of this process, which only the target's user or root can run.
     b.caller(new PacketOptions.Caller(System.getProperty("user.name"), localHost(),
         "attach-cli/" + AppIdentity.generatorVersion()));
+    if (heapDump != null) {
+      if (!heapDump.equals("live") && !heapDump.equals("all")) {
+        throw new CliFailure(ExitCode.USAGE, "--heap-dump takes live or all, not " + heapDump
+            + "; write --heap-dump=all, or put the pid before --heap-dump");
+      }
+      b.heapDump(heapDump.equals("live") ? PacketOptions.HeapDump.LIVE : PacketOptions.HeapDump.ALL);
+    }
+    b.heapDumpRaw(unsanitizedHeapDump);
+    if (maxSize != null) {
+      if (maxSize < 1 || maxSize > 1024 * 1024) {
+        throw new CliFailure(ExitCode.USAGE, "--max-size must be 1 to 1048576 MB, not " + maxSize);
+      }
+      b.maxSizeMb(maxSize);
+    }
     // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
     b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
     if (output != null) {
@@ -85,8 +112,10 @@ final class PacketOptionsMixin {
     return p;
   }
 
+  /** A heap dump of a large heap takes minutes: its collector may run 30 minutes, so the default waits as long. */
   Duration timeout() {
-    return Duration.ofSeconds(timeout != null ? timeout : duration + 120L);
+    long heapDumpSeconds = heapDump != null || unsanitizedHeapDump ? 1800 : 0;
+    return Duration.ofSeconds(timeout != null ? timeout : duration + 120L + heapDumpSeconds);
   }
 
   ProgressView progressView() {

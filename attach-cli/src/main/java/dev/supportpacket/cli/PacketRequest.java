@@ -71,9 +71,12 @@ final class PacketRequest {
           continue;
         }
         switch (f[0]) {
-          case "phase":
-            progress.phase(f[1], f.length > 2 ? parseLong(f[2]) : -1);
+          case "phase": {
+            // phase <name> <secondsLeft> [<bytes>]
+            String[] p = lines.get(seen).split(" ");
+            progress.phase(f[1], p.length > 2 ? parseLong(p[2]) : -1, p.length > 3 ? parseLong(p[3]) : -1);
             break;
+          }
           case "done":
             progress.finish();
             return new Result(Path.of(f.length > 2 ? f[2] : ""), f[1].equals("complete"));

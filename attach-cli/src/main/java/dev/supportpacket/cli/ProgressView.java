@@ -20,10 +20,16 @@ final class ProgressView {
   }
 
   void phase(String phase, long secondsLeft) {
+    phase(phase, secondsLeft, -1);
+  }
+
+  /** @param bytes written so far in this phase (a heap dump), or negative when unknown */
+  void phase(String phase, long secondsLeft, long bytes) {
     if (quiet) {
       return;
     }
-    String text = "support-packet: " + phase + (secondsLeft >= 0 ? ", about " + secondsLeft + " s left" : "");
+    String text = "support-packet: " + phase + (secondsLeft >= 0 ? ", about " + secondsLeft + " s left" : "")
+        + (bytes >= 0 ? ", " + bytes / (1024 * 1024) + " MB" : "");
     if (terminal) {
       err.print("\r" + text + " ".repeat(Math.max(0, lastWidth - text.length())));
       err.flush();

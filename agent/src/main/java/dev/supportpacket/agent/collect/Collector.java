@@ -23,6 +23,15 @@ public interface Collector {
     return Duration.ofSeconds(30);
   }
 
+  /**
+   * True for a collector that starts only when the others have finished: one that disturbs the application (a heap
+   * dump pauses it) stays out of the CPU profile, and the largest entry is committed last, so that it is the one a
+   * size budget leaves out.
+   */
+  default boolean runsAfterOthers() {
+    return false;
+  }
+
   void collect(CollectContext ctx, Packet packet) throws Exception;
 
   /** Thrown by a collector that had nothing to collect; the report shows it as skipped with this reason. */

@@ -4,6 +4,7 @@ import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.report.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,20 +24,34 @@ public final class CollectorRunner {
   /** Every thread the agent starts carries this prefix, so that it can be recognised in any thread dump. */
   public static final String THREAD_PREFIX = "support-packet-";
 
-  /** Runs the collectors and returns one outcome each, in the order given. Never throws. */
+  /**
+   * Runs the collectors and returns one outcome each, in the order given. Never throws. Those that
+   * {@linkplain Collector#runsAfterOthers run after the others} start when every other one has finished.
+   */
   public List<Outcome> run(List<Collector> collectors, CollectContext ctx, Packet packet) {
-    Map<Collector, Run> running = new LinkedHashMap<>();
-    List<Outcome> outcomes = new ArrayList<>();
-    for (Collector c : collectors) {
-      if (offReason(c, ctx).isEmpty()) {
-        running.put(c, new Run(c, ctx, packet.ownedBy(c.id())));
+    Map<Collector, Outcome> outcomes = new HashMap<>();
+    for (boolean lastWave : new boolean[] {false, true}) {
+      Map<Collector, Run> running = new LinkedHashMap<>();
+      for (Collector c : collectors) {
+        if (c.runsAfterOthers() != lastWave) {
+          continue;
+        }
+        Optional<String> off = offReason(c, ctx);
+        if (off.isPresent()) {
+          outcomes.put(c, Outcome.off(c.id(), off.get()));
+        } else {
+          running.put(c, new Run(c, ctx, packet.ownedBy(c.id())));
+        }
+      }
+      for (Map.Entry<Collector, Run> e : running.entrySet()) {
+        outcomes.put(e.getKey(), e.getValue().await());
       }
     }
+    List<Outcome> ordered = new ArrayList<>();
     for (Collector c : collectors) {
-      Run run = running.get(c);
-      outcomes.add(run == null ? Outcome.off(c.id(), offReason(c, ctx).orElse("not requested")) : run.await());
+      ordered.add(outcomes.get(c));
     }
-    return outcomes;
+    return ordered;
   }
 
   private static Optional<String> offReason(Collector c, CollectContext ctx) {
@@ -81,7 +96,7 @@ public final class CollectorRunner {
         return Outcome.failed(id, millis(), "timed out after " + timeout.toSeconds() + " s");
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        return cause instanceof Collector.Skipped
+        return cause instanceof Collector.Skipped || cause instanceof Packet.OverBudget
             ? Outcome.skipped(id, millis(), cause.getMessage())
             : Outcome.failed(id, millis(), describe(cause));
       } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.collect;
 
+import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.heap.HeapHistogramCollector;
 import dev.supportpacket.agent.collect.jvm.EnvironmentCollector;
 import dev.supportpacket.agent.collect.jvm.JvmArgumentsCollector;
@@ -23,6 +24,7 @@ public final class DefaultCollectors {
         new EnvironmentCollector(),
         new JvmArgumentsCollector(),
         new VmFlagsCollector(),
-        new RuntimeCollector());
+        new RuntimeCollector(),
+        new HeapDumpCollector());
   }
 }

@@ -40,6 +40,14 @@ public final class PacketOptions {
   private final Optional<Path> siteKeyFile;
   private final Optional<Path> auditConfig;
   private final Caller caller;
+  private final HeapDump heapDump;
+  private final boolean heapDumpRaw;
+  private final long maxSizeMb;
+
+  /** Whether the packet holds a heap dump, and of which objects. */
+  public enum HeapDump {
+    OFF, LIVE, ALL
+  }
 
   private PacketOptions(Builder b) {
     this.outputDir = Optional.ofNullable(b.outputDir);
@@ -53,6 +61,9 @@ public final class PacketOptions {
     this.siteKeyFile = Optional.ofNullable(b.siteKeyFile);
     this.auditConfig = Optional.ofNullable(b.auditConfig);
     this.caller = b.caller;
+    this.heapDump = b.heapDump;
+    this.heapDumpRaw = b.heapDumpRaw;
+    this.maxSizeMb = b.maxSizeMb;
   }
 
   public static Builder builder() {
@@ -64,7 +75,26 @@ public final class PacketOptions {
     return builder().outputDir(outputDir.orElse(null)).profileDuration(profileDuration)
         .statusFile(statusFile.orElse(null)).trigger(trigger).liveHistogram(liveHistogram).signal(signal)
         .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null))
-        .auditConfig(auditConfig.orElse(null)).caller(caller);
+        .auditConfig(auditConfig.orElse(null)).caller(caller)
+        .heapDump(heapDump).heapDumpRaw(heapDumpRaw).maxSizeMb(maxSizeMb);
+  }
+
+  /** {@code OFF} unless asked for: a heap dump pauses the application (stop-the-world) while it is written. */
+  public HeapDump heapDump() {
+    return heapDump;
+  }
+
+  /**
+   * UNSAFE: true when the user asked for the heap dump without scrubbing ({@code heapDumpRaw=true}); the packet then
+   * holds every secret in memory and says so.
+   */
+  public boolean heapDumpRaw() {
+    return heapDumpRaw;
+  }
+
+  /** The packet's size budget in MB; 0 for none. */
+  public long maxSizeMb() {
+    return maxSizeMb;
   }
 
   /** The directory the packet is written to; empty means the target's working directory. */
@@ -199,6 +229,18 @@ public final class PacketOptions {
         case "client":
           b.caller(new Caller(b.caller.user, b.caller.clientHost, value));
           break;
+        case "heapDump":
+          b.heapDump(parseHeapDump(value));
+          break;
+        case "heapDumpRaw":
+          if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("heapDumpRaw must be true or false, not '" + value + "'");
+          }
+          b.heapDumpRaw(value.equals("true"));
+          break;
+        case "maxSize":
+          b.maxSizeMb(parseMaxSize(value));
+          break;
         default:
           throw new IllegalArgumentException("unknown agent option '" + key + "'");
       }
@@ -238,6 +280,15 @@ public final class PacketOptions {
     caller.user().ifPresent(u -> m.put("user", u));
     caller.clientHost().ifPresent(h -> m.put("clientHost", h));
     caller.client().ifPresent(c -> m.put("client", c));
+    if (heapDump != HeapDump.OFF) {
+      m.put("heapDump", heapDump.name().toLowerCase(Locale.ROOT));
+    }
+    if (heapDumpRaw) {
+      m.put("heapDumpRaw", "true");
+    }
+    if (maxSizeMb > 0) {
+      m.put("maxSize", Long.toString(maxSizeMb));
+    }
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
     return sb.toString();
@@ -252,6 +303,31 @@ public final class PacketOptions {
       return Duration.ofSeconds(s);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("duration must be a whole number of seconds, not '" + value + "'");
+    }
+  }
+
+  private static HeapDump parseHeapDump(String value) {
+    switch (value.trim()) {
+      case "live":
+        return HeapDump.LIVE;
+      case "all":
+        return HeapDump.ALL;
+      case "off":
+        return HeapDump.OFF;
+      default:
+        throw new IllegalArgumentException("heapDump must be live, all or off, not '" + value + "'");
+    }
+  }
+
+  private static long parseMaxSize(String value) {
+    try {
+      long mb = Long.parseLong(value.trim());
+      if (mb < 1 || mb > 1024 * 1024) {
+        throw new IllegalArgumentException("maxSize must be 1 to 1048576 MB, not " + mb);
+      }
+      return mb;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("maxSize must be a whole number of MB, not '" + value + "'");
     }
   }
 
@@ -322,6 +398,26 @@ public final class PacketOptions {
     private Path siteKeyFile;
     private Path auditConfig;
     private Caller caller = Caller.UNKNOWN;
+    private HeapDump heapDump = HeapDump.OFF;
+    private boolean heapDumpRaw;
+    private long maxSizeMb;
+
+    public Builder heapDump(HeapDump h) {
+      this.heapDump = h;
+      return this;
+    }
+
+    /** UNSAFE: the heap dump goes into the packet unscrubbed. */
+    public Builder heapDumpRaw(boolean raw) {
+      this.heapDumpRaw = raw;
+      return this;
+    }
+
+    /** @param mb the packet's size budget; 0 for none */
+    public Builder maxSizeMb(long mb) {
+      this.maxSizeMb = mb;
+      return this;
+    }
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;

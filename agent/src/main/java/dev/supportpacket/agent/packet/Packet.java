@@ -11,6 +11,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
@@ -19,11 +20,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Where collectors put what they gathered. Text only enters through the sanitizer's streaming filter, YAML trees
- * are redacted by key first, and binary content only through a format-aware {@link BinaryScrubber}: there is no
- * method that writes raw bytes. Thread-safe; each collector works on its own {@link #ownedBy view}.
+ * are redacted by key first, and binary content only through a format-aware {@link BinaryScrubber}. The one method
+ * that writes raw bytes says so in its name ({@link #addUnsanitizedBinary}) and marks the entry.
+ * Thread-safe; each collector works on its own {@link #ownedBy view}.
  *
  * <p>Fail closed: before an entry is committed its bytes are read once more for every secret learned so far (some
  * are learned while collectors run, after other entries went through the filter). A text entry that still holds
@@ -40,25 +43,62 @@ public final class Packet {
   /** Count name of the redactions made by the second scrub of a text entry. */
   public static final String FINAL_CHECK = "final-check";
 
+  /** Room kept under the budget for the entries written after the collectors (report, warnings, README). */
+  public static final long CLOSING_RESERVE = 256 * 1024;
+
+  /** The owner of the entries the packet service writes itself; they are not held to the budget. */
+  private static final String SERVICE = "packet";
+
   private final Sanitizer sanitizer;
   private final EntrySink sink;
   private final String owner;
   private final List<EntryRecord> records;
+  private final Budget budget;
+  private final List<String> notes;
 
   public Packet(Sanitizer sanitizer, EntrySink sink) {
-    this(sanitizer, sink, "packet", new ArrayList<>());
+    this(sanitizer, sink, Long.MAX_VALUE);
   }
 
-  private Packet(Sanitizer sanitizer, EntrySink sink, String owner, List<EntryRecord> records) {
+  /**
+   * @param maxBytes the budget for the whole packet (entries as stored, before the zip's own compression): a
+   *     collector's entry that would take the packet past {@code maxBytes - CLOSING_RESERVE} is refused with
+   *     {@link OverBudget}; {@code Long.MAX_VALUE} for none
+   */
+  public Packet(Sanitizer sanitizer, EntrySink sink, long maxBytes) {
+    this(sanitizer, sink, SERVICE, new ArrayList<>(), new Budget(maxBytes), new ArrayList<>());
+  }
+
+  private Packet(Sanitizer sanitizer, EntrySink sink, String owner, List<EntryRecord> records, Budget budget,
+      List<String> notes) {
     this.sanitizer = sanitizer;
     this.sink = sink;
     this.owner = owner;
     this.records = records;
+    this.budget = budget;
+    this.notes = notes;
   }
 
   /** The same packet, with entries accounted to one collector in the report. */
   public Packet ownedBy(String collectorId) {
-    return new Packet(sanitizer, sink, collectorId, records);
+    return new Packet(sanitizer, sink, collectorId, records, budget, notes);
+  }
+
+  /**
+   * A line for report.txt under "notes", prefixed with the owner, e.g. the pause a heap dump caused. Our own
+   * words only: it does not pass the sanitizer, so it must never carry collected content.
+   */
+  public void note(String line) {
+    synchronized (notes) {
+      notes.add(owner + ": " + line.replace('\n', ' '));
+    }
+  }
+
+  /** Every note so far, in order. */
+  public List<String> notes() {
+    synchronized (notes) {
+      return List.copyOf(notes);
+    }
   }
 
   /** Writes a text entry; every line passes the sanitizer on its way in. */
@@ -87,17 +127,34 @@ public final class Packet {
     }
   }
 
-  /** Writes a binary entry rebuilt by a format-aware scrubber; if it fails, nothing of the source is written. */
+  /**
+   * Writes a binary entry rebuilt by a format-aware scrubber; if it fails, nothing of the source is written. An
+   * entry named {@code *.gz} is checked for learned secrets through gzip: on the compressed bytes the final check
+   * would see nothing.
+   */
   public void addBinary(String name, BinaryScrubber scrubber, Path source) throws IOException {
     EntryScrubber text = sanitizer.forEntry(name);
     try (EntrySink.EntryOutput out = sink.begin(name)) {
       scrubber.scrub(source, out.stream(), text);
-      if (holdsLearnedSecret(out)) {
+      if (holdsLearnedSecret(out, name.endsWith(".gz"))) {
         // We cannot rewrite a binary format safely here; leaving it out is the only safe choice.
         throw new IOException(
             "entry " + name + " still held a learned secret after its format-aware scrub; it was left out");
       }
-      record(name, out.commit(), text);
+      commit(name, out, text, false);
+    }
+  }
+
+  /**
+   * UNSAFE: writes bytes that no scrubber has seen, for a user who asked for them by an option that says so. The
+   * entry is marked unsanitized, and report.txt, warning.txt, README.html and metadata.yaml say so.
+   */
+  public void addUnsanitizedBinary(String name, BinaryContent content) throws IOException {
+    EntryScrubber none = sanitizer.forEntry(name);
+    try (EntrySink.EntryOutput out = sink.begin(name)) {
+      content.writeTo(out.stream());
+      out.stream().flush();
+      commit(name, out, none, true);
     }
   }
 
@@ -106,7 +163,11 @@ public final class Packet {
   }
 
   private boolean holdsLearnedSecret(EntrySink.EntryOutput out) throws IOException {
-    try (InputStream in = out.written()) {
+    return holdsLearnedSecret(out, false);
+  }
+
+  private boolean holdsLearnedSecret(EntrySink.EntryOutput out, boolean gzip) throws IOException {
+    try (InputStream in = gzip ? new GZIPInputStream(out.written(), 1 << 16) : out.written()) {
       return sanitizer.holdsLearnedSecret(in);
     }
   }
@@ -117,7 +178,7 @@ public final class Packet {
    */
   private void commitText(String name, EntrySink.EntryOutput out, EntryScrubber scrubber) throws IOException {
     if (!holdsLearnedSecret(out)) {
-      record(name, out.commit(), scrubber);
+      commit(name, out, scrubber, false);
       return;
     }
     EntryScrubber again = sanitizer.forEntry(name);
@@ -135,7 +196,7 @@ public final class Packet {
         n += c;
       }
       scrubber.addCounts(Map.of(FINAL_CHECK, Math.max(n, 1)));
-      record(name, second.commit(), scrubber);
+      commit(name, second, scrubber, false);
     }
   }
 
@@ -146,10 +207,64 @@ public final class Packet {
     }
   }
 
-  private void record(String name, long bytes, EntryScrubber scrubber) {
-    synchronized (records) {
-      records.add(new EntryRecord(name, owner, bytes, scrubber.redactions()));
+  /** Bytes committed so far. */
+  public long committedBytes() {
+    synchronized (budget) {
+      return budget.committed;
     }
+  }
+
+  /**
+   * Commits within the budget. The size is known only once written; a collector's entry that does not fit is
+   * refused here, before it reaches the archive. The packet service's own entries always fit: they come out of
+   * {@link #CLOSING_RESERVE}, and without them a packet cannot be read.
+   */
+  private void commit(String name, EntrySink.EntryOutput out, EntryScrubber scrubber, boolean unsanitized)
+      throws IOException {
+    long size;
+    try (InputStream in = out.written()) {
+      size = in.transferTo(OutputStream.nullOutputStream());
+    }
+    synchronized (budget) {
+      if (!owner.equals(SERVICE) && budget.committed + size > budget.max - CLOSING_RESERVE) {
+        throw new OverBudget("entry " + name + " (" + mb(size) + ") would take the packet past --max-size "
+            + mb(budget.max) + " (" + mb(budget.committed) + " already in it); left out");
+      }
+      budget.committed += size;
+    }
+    long bytes = out.commit();
+    synchronized (records) {
+      records.add(new EntryRecord(name, owner, bytes, scrubber.redactions(), unsanitized));
+    }
+  }
+
+  private static String mb(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
+  }
+
+  /** Bytes under budget, shared by every view of one packet. */
+  private static final class Budget {
+    final long max;
+    long committed;
+
+    Budget(long max) {
+      this.max = max;
+    }
+  }
+
+  /** An entry refused because the packet would exceed its size budget; the collector is reported as skipped. */
+  public static final class OverBudget extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    OverBudget(String message) {
+      super(message);
+    }
+  }
+
+  /** Raw bytes, for {@link #addUnsanitizedBinary} only. */
+  @FunctionalInterface
+  public interface BinaryContent {
+    void writeTo(OutputStream out) throws IOException;
   }
 
   /** Content written through a sanitizing writer. */

@@ -81,6 +81,11 @@ public final class ZipSink implements EntrySink, AutoCloseable {
           ZipArchiveEntry e = new ZipArchiveEntry(name);
           e.setUnixMode(0100600);
           e.setSize(size);
+          if (name.endsWith(".gz")) {
+            // Already compressed: deflating it again costs seconds per GB of heap dump and saves nothing. The
+            // archive is a seekable file, so the STORED entry's CRC is written afterwards.
+            e.setMethod(ZipArchiveEntry.STORED);
+          }
           zip.putArchiveEntry(e);
           Files.copy(scratch, zip);
           zip.closeArchiveEntry();

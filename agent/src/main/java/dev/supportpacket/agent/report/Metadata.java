@@ -17,6 +17,12 @@ public final class Metadata {
    */
   public static Map<String, Object> tree(
       AppIdentity app, long generatedAt, String trigger, int sanitizerVersion, boolean siteKey) {
+    return tree(app, generatedAt, trigger, sanitizerVersion, siteKey, false);
+  }
+
+  /** @param unsanitizedMemory true when the packet holds a heap dump stored unscrubbed on request */
+  public static Map<String, Object> tree(AppIdentity app, long generatedAt, String trigger, int sanitizerVersion,
+      boolean siteKey, boolean unsanitizedMemory) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", SCHEMA_VERSION);
     m.put("type", TYPE);
@@ -39,6 +45,7 @@ public final class Metadata {
     sanitizer.put("version", sanitizerVersion);
     sanitizer.put("site_key", siteKey);
     m.put("sanitizer", sanitizer);
+    m.put("unsanitized_memory", unsanitizedMemory);
     return m;
   }
 }

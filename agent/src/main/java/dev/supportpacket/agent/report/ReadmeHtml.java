@@ -18,6 +18,11 @@ public final class ReadmeHtml {
           Map.entry("profile/cpu-folded.txt", "CPU samples as folded stacks: feed to flamegraph.pl or speedscope"),
           Map.entry("threads/threads.txt", "every thread with its stack and locks; deadlocks first"),
           Map.entry("heap/histogram.txt", "instances and bytes per class, largest first"),
+          Map.entry("heap/heap.hprof.gz", "heap dump (HPROF, gzip): object graph, sizes, class and field names; the"
+              + " contents of char[] and byte[] (all text) and symbols that name nothing are replaced by '*'. Open"
+              + " with Eclipse MAT or VisualVM after gunzip"),
+          Map.entry("heap/heap-UNSANITIZED.hprof.gz", "UNSANITIZED heap dump (HPROF, gzip), stored on request: it"
+              + " holds every secret that was in memory"),
           Map.entry("jvm/system-properties.yaml", "system properties"),
           Map.entry("jvm/environment.yaml", "environment variables"),
           Map.entry("jvm/arguments.yaml", "command line, JVM arguments, main class or jar, program arguments"),
@@ -30,8 +35,13 @@ public final class ReadmeHtml {
     w.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Support packet: " + esc(app.name())
         + "</title></head>\n<body>\n");
     w.write("<h1>Support packet of " + esc(app.name()) + " (pid " + app.pid() + " on " + esc(app.host()) + ")</h1>\n");
+    if (report.unsanitized()) {
+      w.write("<p style=\"color:#b00;font-weight:bold\">THIS PACKET HOLDS UNSANITIZED MEMORY: the heap dump was"
+          + " stored without scrubbing, on request, and holds every secret that was in the application's memory."
+          + " Everything else was sanitized.</p>\n");
+    }
     w.write("<p>" + (report.complete() ? "This packet is complete."
-        : "<strong>This packet is incomplete</strong>: see warning.txt.") + " Every file was sanitized: secrets read"
+        : "<strong>This packet is incomplete</strong>: see warning.txt.") + (report.unsanitized() ? " Every other file was sanitized" : " Every file was sanitized") + ": secrets read"
         + " <code>[REDACTED:xxxxxxxx]</code>, the same secret with the same token throughout the packet.</p>\n");
     w.write("<table border=\"1\" cellpadding=\"4\">\n<tr><th>file</th><th>bytes</th><th>what it holds</th></tr>\n");
     for (EntryRecord e : entries) {

@@ -11,10 +11,29 @@ import java.util.stream.Collectors;
 public final class Report {
   private final List<Outcome> outcomes;
   private final List<EntryRecord> entries;
+  private final List<String> notes;
 
   public Report(List<Outcome> outcomes, List<EntryRecord> entries) {
+    this(outcomes, entries, List.of());
+  }
+
+  /** @param notes lines for report.txt's "notes" (e.g. the pause a heap dump caused) */
+  public Report(List<Outcome> outcomes, List<EntryRecord> entries, List<String> notes) {
     this.outcomes = List.copyOf(outcomes);
     this.entries = List.copyOf(entries);
+    this.notes = List.copyOf(notes);
+  }
+
+  /** True when some entry was stored unscrubbed on the user's explicit request. */
+  public boolean unsanitized() {
+    return entries.stream().anyMatch(e -> e.unsanitized);
+  }
+
+  private String unsanitizedWarning() {
+    return "WARNING: THIS PACKET HOLDS UNSANITIZED MEMORY: "
+        + entries.stream().filter(e -> e.unsanitized).map(e -> e.name).collect(Collectors.joining(", "))
+        + " was stored without scrubbing, on request, and holds every password, key and personal datum that was in"
+        + " the application's memory. Share it only as you would share the application's secrets.";
   }
 
   /** Complete when no collector failed or was skipped; collectors that were not requested do not count. */
@@ -28,6 +47,9 @@ public final class Report {
 
   /** report.txt: one line per collector, the entries with their redaction counts, and the verdict last. */
   public void writeReport(Writer w) throws IOException {
+    if (unsanitized()) {
+      w.write(unsanitizedWarning() + "\n\n");
+    }
     w.write(String.format("%-20s %-8s %9s %12s  %s%n", "collector", "status", "time_ms", "bytes", "reason"));
     for (Outcome o : outcomes) {
       w.write(String.format("%-20s %-8s %9d %12d  %s%n", o.collector, o.status.name().toLowerCase(), o.millis,
@@ -35,13 +57,29 @@ public final class Report {
     }
     w.write(String.format("%nentries%n%-36s %12s  %s%n", "name", "bytes", "redactions"));
     for (EntryRecord e : entries) {
-      w.write(String.format("%-36s %12d  %s%n", e.name, e.bytes, redactions(e.redactions)));
+      w.write(String.format("%-36s %12d  %s%n", e.name, e.bytes,
+          e.unsanitized ? "UNSANITIZED (not scrubbed, on request)" : redactions(e.redactions)));
+    }
+    if (!notes.isEmpty()) {
+      w.write("\nnotes\n");
+      for (String n : notes) {
+        w.write(n + "\n");
+      }
     }
     w.write("\n" + verdict() + "\n");
   }
 
-  /** warning.txt: what is missing from the packet and why. Only written when the packet is incomplete. */
+  /**
+   * warning.txt: that the packet holds unsanitized memory, if it does; what is missing from the packet and why.
+   * Only written when the packet is incomplete or unsanitized.
+   */
   public void writeWarnings(Writer w) throws IOException {
+    if (unsanitized()) {
+      w.write(unsanitizedWarning() + "\n\n");
+      if (complete()) {
+        return;
+      }
+    }
     w.write("This support packet is incomplete. Missing or partial content:\n\n");
     for (Outcome o : outcomes) {
       if (o.missing()) {

@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The channel from the agent to the attach CLI: the agent appends one line per event to a file the CLI created and
- * follows. Lines: {@code phase <name> <secondsLeft>}, {@code done <complete|incomplete> <path>},
+ * follows. Lines: {@code phase <name> <secondsLeft> [<bytes>]} (bytes written so far in that phase, when known), {@code done <complete|incomplete> <path>},
  * {@code failed <FailureKind> <message>}. A file works across any two processes of one user, with no port opened.
  */
 public final class StatusFile implements Progress {
@@ -23,6 +23,11 @@ public final class StatusFile implements Progress {
   @Override
   public void phase(String phase, long secondsLeft) {
     append("phase " + phase + " " + secondsLeft);
+  }
+
+  @Override
+  public void phase(String phase, long secondsLeft, long bytes) {
+    append("phase " + phase + " " + secondsLeft + (bytes >= 0 ? " " + bytes : ""));
   }
 
   public void done(boolean complete, Path packet) {

@@ -1,0 +1,168 @@
+package dev.supportpacket.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.supportpacket.it.apps.HeapSecretsApp;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Heap dumps of a real target holding planted secrets: none of them in any byte of the decompressed dump, which still
+ * parses with the target's classes and instance counts; a too-small disk is refused before anything is written; the
+ * raw dump comes only on a loud option and is flagged; a size budget drops the dump.
+ */
+class HeapDumpIT {
+  private static final String ACCOUNT = HeapSecretsApp.Account.class.getName();
+
+  private static String seed() {
+    return "PLANTED-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static TargetJvm start(Jdk jdk, Path dir, String seed, int ballastMb) throws Exception {
+    return TargetJvm.start(jdk, HeapSecretsApp.class, dir, List.of("-Xmx128m", "-XX:+UseSerialGC"), Map.of(),
+        List.of(seed, Integer.toString(ballastMb)));
+  }
+
+  private static byte[] gunzip(byte[] gz) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Each secret found in the bytes as Latin-1, UTF-8, or UTF-16 in either byte order and at either alignment. */
+  private static List<String> found(byte[] bytes, List<String> secrets) {
+    List<String> forms = new ArrayList<>(List.of(new String(bytes, StandardCharsets.ISO_8859_1),
+        new String(bytes, StandardCharsets.UTF_8)));
+    for (Charset cs : List.of(StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE)) {
+      forms.add(new String(bytes, cs));
+      if (bytes.length > 1) {
+        forms.add(new String(bytes, 1, bytes.length - 1, cs));
+      }
+    }
+    return secrets.stream().filter(s -> forms.stream().anyMatch(f -> f.contains(s))).collect(Collectors.toList());
+  }
+
+  private static List<String> listing(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Jdk.class)
+  void sanitizedHeapDumpHoldsNoPlantedSecretAndStillParses(Jdk jdk, @TempDir Path dir) throws Exception {
+    String seed = seed();
+    List<String> secrets = new ArrayList<>(HeapSecretsApp.secrets(seed));
+    secrets.add(HeapSecretsApp.LITERAL_SECRET);
+    Path out = Files.createDirectory(dir.resolve("out"));
+    try (TargetJvm target = start(jdk, dir, seed, 0)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--heap-dump", "--output", out.toString());
+      assertEquals(0, r.exit, r::toString);
+      PacketZip zip = new PacketZip(r.packet());
+      assertTrue(zip.has("heap/heap.hprof.gz"), zip.entries().keySet()::toString);
+      assertFalse(zip.has("heap/heap-UNSANITIZED.hprof.gz"));
+      byte[] hprof = gunzip(zip.entries().get("heap/heap.hprof.gz"));
+
+      assertEquals(List.of(), found(hprof, secrets), "planted secrets in the sanitized dump");
+      for (Map.Entry<String, byte[]> e : zip.entries().entrySet()) {
+        assertEquals(List.of(), found(e.getValue(), secrets), "planted secrets in " + e.getKey());
+      }
+
+      HprofReader heap = HprofReader.read(new ByteArrayInputStream(hprof));
+      assertEquals(HeapSecretsApp.ACCOUNTS, heap.instancesByClass.get(ACCOUNT), heap.instancesByClass::toString);
+      assertTrue(heap.fieldsByClass.get(ACCOUNT).containsAll(List.of("password", "pin", "key", "balance")));
+      assertTrue(heap.instancesByClass.getOrDefault("java.util.HashMap", 0) >= 1);
+      assertTrue(heap.instancesByClass.getOrDefault("java.lang.String", 0) > 100);
+
+      String report = zip.text("report.txt");
+      assertTrue(report.contains("stop-the-world pause"), report);
+      assertTrue(report.contains("hprof-char-arrays("), report);
+      assertEquals(false, zip.yaml("metadata.yaml").get("unsanitized_memory"));
+      assertTrue(zip.text("README.html").contains("heap/heap.hprof.gz"));
+      assertEquals(List.of(r.packet().getFileName().toString()), listing(out), "only the packet is left");
+      Leftovers.assertNone(jdk, target, out);
+    }
+  }
+
+  @Test
+  void tooSmallDiskIsRefusedAndNothingIsWritten(@TempDir Path dir) throws Exception {
+    Path small = Files.createDirectory(dir.resolve("small"));
+    // A real small filesystem: 96 MB passes the packet's 64 MB minimum, not a dump of ~45 MB of live heap.
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", small.toString())
+        .redirectErrorStream(true).start();
+    assertEquals(0, mount.waitFor(), () -> "mount tmpfs (the tests run as root): "
+        + new String(readAll(mount), StandardCharsets.UTF_8));
+    try (TargetJvm target = start(Jdk.JDK17, dir, seed(), 40)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--heap-dump", "--output", small.toString());
+      assertEquals(7, r.exit, r::toString);
+      assertTrue(r.err.contains("the heap dump needs about") && r.err.contains("nothing was written"), r::toString);
+      assertEquals(List.of(), listing(small), "nothing left on the small disk");
+      assertTrue(target.isAlive());
+    } finally {
+      new ProcessBuilder("umount", small.toString()).start().waitFor();
+    }
+  }
+
+  private static byte[] readAll(Process p) {
+    try {
+      return p.getInputStream().readAllBytes();
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  @Test
+  void unsanitizedDumpOnlyOnTheLoudOptionAndTheWholePacketSaysSo(@TempDir Path dir) throws Exception {
+    String seed = seed();
+    Path out = Files.createDirectory(dir.resolve("out"));
+    try (TargetJvm target = start(Jdk.JDK17, dir, seed, 0)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1",
+          "--unsanitized-heap-dump-i-accept-the-risk", "--output", out.toString());
+      assertEquals(0, r.exit, r::toString);
+      PacketZip zip = new PacketZip(r.packet());
+      assertFalse(zip.has("heap/heap.hprof.gz"));
+      byte[] hprof = gunzip(zip.entries().get("heap/heap-UNSANITIZED.hprof.gz"));
+      assertEquals(HeapSecretsApp.secrets(seed).subList(0, 3), found(hprof, HeapSecretsApp.secrets(seed).subList(0, 3)),
+          "the raw dump is raw");
+      assertEquals(true, zip.yaml("metadata.yaml").get("unsanitized_memory"));
+      assertTrue(zip.text("report.txt").startsWith("WARNING: THIS PACKET HOLDS UNSANITIZED MEMORY"));
+      assertTrue(zip.text("warning.txt").contains("UNSANITIZED MEMORY"));
+      assertTrue(zip.text("README.html").contains("THIS PACKET HOLDS UNSANITIZED MEMORY"));
+      assertEquals(List.of(r.packet().getFileName().toString()), listing(out));
+    }
+  }
+
+  @Test
+  void sizeBudgetLeavesTheHeapDumpOutWithAReason(@TempDir Path dir) throws Exception {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    try (TargetJvm target = start(Jdk.JDK17, dir, seed(), 8)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--heap-dump", "--max-size", "1",
+          "--output", out.toString());
+      assertEquals(1, r.exit, r::toString);
+      PacketZip zip = new PacketZip(r.packet());
+      assertFalse(zip.has("heap/heap.hprof.gz"));
+      assertTrue(zip.has("threads/threads.txt"), "the small entries fit");
+      assertTrue(zip.text("warning.txt").contains("heap-dump skipped: entry heap/heap.hprof.gz"), zip.text("warning.txt"));
+      assertTrue(zip.text("report.txt").contains("past --max-size 1.0 MB"), zip.text("report.txt"));
+      assertEquals(List.of(r.packet().getFileName().toString()), listing(out));
+    }
+  }
+}
