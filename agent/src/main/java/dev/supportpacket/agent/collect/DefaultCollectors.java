@@ -1,11 +1,13 @@
 package dev.supportpacket.agent.collect;
 
+import dev.supportpacket.agent.collect.config.ConfigFilesCollector;
 import dev.supportpacket.agent.collect.heap.HeapHistogramCollector;
 import dev.supportpacket.agent.collect.jvm.EnvironmentCollector;
 import dev.supportpacket.agent.collect.jvm.JvmArgumentsCollector;
 import dev.supportpacket.agent.collect.jvm.RuntimeCollector;
 import dev.supportpacket.agent.collect.jvm.SystemPropertiesCollector;
 import dev.supportpacket.agent.collect.jvm.VmFlagsCollector;
+import dev.supportpacket.agent.collect.logs.LogFilesCollector;
 import dev.supportpacket.agent.collect.profile.CpuProfileCollector;
 import dev.supportpacket.agent.collect.threads.ThreadDumpCollector;
 import java.util.List;
@@ -23,6 +25,8 @@ public final class DefaultCollectors {
         new EnvironmentCollector(),
         new JvmArgumentsCollector(),
         new VmFlagsCollector(),
-        new RuntimeCollector());
+        new RuntimeCollector(),
+        new ConfigFilesCollector(),
+        new LogFilesCollector());
   }
 }
