@@ -22,10 +22,11 @@ final class FilePatterns {
 
   /**
    * A regex for the files a Logback or Log4j2 rolling pattern produces. Dates, indexes, lookups and other
-   * conversions match anything; a {@code .gz} the pattern does not name is allowed too (compression may be added
-   * to an existing pattern).
+   * conversions match anything. {@code .gz} is optional either way: compression may be added to an existing
+   * pattern, and a rollover renames the file before it compresses it.
    */
-  static String rollingRegex(String pattern) {
+  static String rollingRegex(String fullPattern) {
+    String pattern = fullPattern.endsWith(".gz") ? fullPattern.substring(0, fullPattern.length() - 3) : fullPattern;
     StringBuilder re = new StringBuilder();
     int i = 0;
     StringBuilder literal = new StringBuilder();
@@ -67,10 +68,7 @@ final class FilePatterns {
       }
     }
     flush(literal, re);
-    if (!pattern.endsWith(".gz")) {
-      re.append("(?:\\.gz)?");
-    }
-    return re.toString();
+    return re.append("(?:\\.gz)?").toString();
   }
 
   /**

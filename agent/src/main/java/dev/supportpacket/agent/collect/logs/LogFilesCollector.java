@@ -24,6 +24,9 @@ import java.util.Set;
  * When no log file is found it is skipped, and the reason lists everything that was checked.
  */
 public final class LogFilesCollector implements Collector {
+  /** Less budget than this left: the next file would give a few lines out of context, so it is listed instead. */
+  static final long MIN_USEFUL_BYTES = 64 * 1024;
+
   @Override
   public String id() {
     return "log-files";
@@ -31,8 +34,8 @@ public final class LogFilesCollector implements Collector {
 
   @Override
   public Duration timeout(PacketOptions options) {
-    // 50 MB of sanitized text, some of it gunzipped twice, on a busy machine.
-    return Duration.ofSeconds(90);
+    // The default 50 MB passes the sanitizer at a few MB/s on a busy machine, some of it gunzipped twice.
+    return Duration.ofSeconds(120);
   }
 
   @Override
@@ -41,9 +44,15 @@ public final class LogFilesCollector implements Collector {
   }
 
   void collect(LogDiscovery discovery, PacketOptions options, Packet packet) throws Exception {
-    List<LogFile> files = new ArrayList<>(discovery.discover());
+    List<LogFile> found = discovery.discover();
+    write(found, discovery.checked(), options, packet);
+  }
+
+  /** Writes these files within the options' tail and budget; {@code checked} goes into the index or the reason. */
+  void write(List<LogFile> found, List<String> checked, PacketOptions options, Packet packet) throws Exception {
+    List<LogFile> files = new ArrayList<>(found);
     if (files.isEmpty()) {
-      throw new Skipped("no log file found; checked: " + String.join("; ", discovery.checked()));
+      throw new Skipped("no log file found; checked: " + String.join("; ", checked));
     }
     // Active logs first, then rolled ones newest first: the budget goes to what is closest to the problem.
     files.sort(Comparator.comparing((LogFile f) -> f.role).thenComparing(LogFilesCollector::modified,
@@ -57,7 +66,7 @@ public final class LogFilesCollector implements Collector {
       item.put("source", f.path.toString());
       item.put("role", f.role.name().toLowerCase(java.util.Locale.ROOT));
       item.put("found_by", f.foundBy);
-      if (budget <= 0) {
+      if (budget < MIN_USEFUL_BYTES) {
         item.put("reason", "log budget of " + options.logBudgetBytes() / (1024 * 1024) + " MB used up");
         left.add(item);
         continue;
@@ -95,7 +104,7 @@ public final class LogFilesCollector implements Collector {
     if (!left.isEmpty()) {
       index.put("not_included", left);
     }
-    index.put("checked", discovery.checked());
+    index.put("checked", checked);
     packet.addYaml("logs/index.yaml", index);
   }
 

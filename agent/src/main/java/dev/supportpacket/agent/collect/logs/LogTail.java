@@ -50,9 +50,13 @@ final class LogTail {
     }
     long from = Math.max(0, length - maxBytes);
     try (InputStream raw = open(file, gzip)) {
-      skipFully(raw, from);
-      CountingInput in = new CountingInput(raw, length - from);
+      boolean atLineStart = true;
       if (from > 0) {
+        skipFully(raw, from - 1);
+        atLineStart = raw.read() == '\n';
+      }
+      CountingInput in = new CountingInput(raw, length - from);
+      if (!atLineStart) {
         // Start after the first newline inside the window: the line before it began outside the window.
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
