@@ -9,12 +9,15 @@ public final class DemoApp {
   /** Planted so that a newcomer sees it redacted in the packet. Not a real secret. */
   static final String FAKE_PASSWORD = "demo-Passw0rd-4711";
 
+  /** Held here: JUL keeps loggers weakly, and a collected logger takes its FileHandler (and file) with it. */
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("demo");
+
   private DemoApp() {}
 
   public static void main(String[] args) throws Exception {
     String logFile = System.getProperty("demo.log");
     if (logFile != null) {
-      java.util.logging.Logger log = java.util.logging.Logger.getLogger("demo");
+      java.util.logging.Logger log = LOG;
       log.setUseParentHandlers(false);
       java.util.logging.FileHandler file = new java.util.logging.FileHandler(logFile);
       file.setFormatter(new java.util.logging.SimpleFormatter());

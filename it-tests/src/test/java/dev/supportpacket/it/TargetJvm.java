@@ -72,7 +72,8 @@ public final class TargetJvm implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      if (!ready.get(30, TimeUnit.SECONDS)) {
+      // Generous: Spring Boot on two cores shared with parallel tests and builds can take tens of seconds.
+      if (!ready.get(120, TimeUnit.SECONDS)) {
         throw new IllegalStateException("target exited before it was ready: " + t.output);
       }
     } catch (Exception e) {

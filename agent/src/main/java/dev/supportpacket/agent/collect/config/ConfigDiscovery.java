@@ -292,20 +292,27 @@ public final class ConfigDiscovery {
     }
   }
 
-  /** The jar a resource lives in, by file name: {@code jar:file:/opt/app.jar!/BOOT-INF/classes!/x} → app.jar. */
+  /**
+   * The jar a resource lives in, by file name, with the path inside it when the resource sits in a nested
+   * directory of classes: {@code jar:file:/opt/app.jar!/x} gives {@code app.jar};
+   * {@code jar:nested:/opt/app.jar/!BOOT-INF/classes/!/x} gives {@code app.jar/BOOT-INF/classes}.
+   */
   static String containerName(URL url) {
     String s = url.toString();
-    int bang = s.indexOf("!/");
+    int bang = s.lastIndexOf("!/");
     String container = bang < 0 ? s : s.substring(0, bang);
-    int slash = container.lastIndexOf('/');
-    String jar = slash < 0 ? container : container.substring(slash + 1);
-    String inner = bang < 0 ? "" : s.substring(bang + 2);
-    int innerBang = inner.indexOf("!/");
-    if (innerBang > 0) {
-      // a nested jar or BOOT-INF/classes: name the inner part too
-      jar = jar + "/" + inner.substring(0, innerBang);
+    String[] segments = container.split("[/!]+");
+    int jar = -1;
+    for (int i = 0; i < segments.length; i++) {
+      String seg = segments[i].toLowerCase(Locale.ROOT);
+      if (seg.endsWith(".jar") || seg.endsWith(".war") || seg.endsWith(".ear") || seg.endsWith(".zip")) {
+        jar = i;
+      }
     }
-    return jar.isEmpty() ? url.getProtocol() : jar;
+    if (jar < 0) {
+      return url.getProtocol();
+    }
+    return String.join("/", Arrays.asList(segments).subList(jar, segments.length));
   }
 
   /** Only letters, digits and {@code . _ - /}; no empty, dot or dot-dot segments. */
@@ -354,12 +361,12 @@ public final class ConfigDiscovery {
 
     void add(ConfigFile f) {
       String name = f.relativeName();
-      if (byName.containsKey(name)) {
+      if (byName.containsKey(name) || name.equals("index.yaml")) {
         int i = 2;
         int dot = name.lastIndexOf('.');
         String stem = dot > name.lastIndexOf('/') ? name.substring(0, dot) : name;
         String ext = dot > name.lastIndexOf('/') ? name.substring(dot) : "";
-        while (byName.containsKey(stem + "~" + i + ext)) {
+        while (byName.containsKey(stem + "~" + i + ext) || (stem + "~" + i + ext).equals("index.yaml")) {
           i++;
         }
         ConfigFile renamed = f.withName(stem + "~" + i + ext);

@@ -150,7 +150,10 @@ final class FilePatterns {
     if (!Files.isDirectory(base)) {
       return out;
     }
-    try (Stream<Path> s = Files.find(base, MAX_DEPTH, (f, a) -> a.isRegularFile())) {
+    // As deep as the pattern reaches below its fixed directory (a date may name directories), never a whole tree.
+    String rest = pattern.substring(fixedDirLength(pattern));
+    int depth = Math.min(MAX_DEPTH, 1 + (int) rest.chars().filter(c -> c == '/').count());
+    try (Stream<Path> s = Files.find(base, depth, (f, a) -> a.isRegularFile())) {
       s.filter(f -> p.matcher(f.toString()).matches()).forEach(out::add);
     }
     out.sort(null);

@@ -89,6 +89,20 @@ class ConfigDiscoveryTest {
   }
 
   @Test
+  void containerOfAResourceIsNamedByItsJar() throws Exception {
+    assertEquals("app.jar", ConfigDiscovery.containerName(new URL("jar:file:/opt/app.jar!/application.yml")));
+    assertEquals("lib.jar", ConfigDiscovery.containerName(
+        new URL("jar:file:/opt/app.jar!/BOOT-INF/lib/lib.jar!/application.yml")));
+    assertEquals("app.jar/BOOT-INF/classes", ConfigDiscovery.containerName(
+        new URL(null, "jar:nested:/opt/app.jar/!BOOT-INF/classes/!/application.yml", new java.net.URLStreamHandler() {
+          @Override
+          protected java.net.URLConnection openConnection(URL u) {
+            throw new UnsupportedOperationException();
+          }
+        })));
+  }
+
+  @Test
   void entryNamesAreSafe() {
     assertEquals("a/b_c/d.yml", ConfigDiscovery.safeName("/a/../b c/./d.yml"));
   }
