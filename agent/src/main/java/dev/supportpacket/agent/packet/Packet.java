@@ -91,10 +91,10 @@ public final class Packet {
       }
     };
     try (EntrySink.EntryOutput out = sink.begin(name)) {
-      try (Writer w = scrubber.filter(new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8)))) {
+      try (Writer w = textWriter(scrubber, out)) {
         content.writeTo(w, redactor);
       }
-      record(name, out.commit(), scrubber);
+      commitText(name, out, scrubber);
     }
   }
 
