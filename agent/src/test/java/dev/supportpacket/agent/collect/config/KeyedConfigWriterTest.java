@@ -21,7 +21,7 @@ class KeyedConfigWriterTest {
         "    password: ab1 # short",
         "my:",
         "  custom:",
-        "    credentials: 'x'",
+        "    credentials: 'q7'",
         "  salt: pepper",
         "  url: https://example.org",
         ""));
@@ -30,7 +30,7 @@ class KeyedConfigWriterTest {
     assertTrue(out.matches("(?s).*\n    credentials: \"" + TOKEN + "\"\n.*"), out);
     assertTrue(out.matches("(?s).*\n  salt: \"" + TOKEN + "\"\n.*"), out);
     assertTrue(out.contains("  url: https://example.org\n"), out);
-    assertFalse(out.contains("ab1") || out.contains("pepper"), out);
+    assertFalse(out.contains("ab1") || out.contains("pepper") || out.contains("q7"), out);
   }
 
   @Test
@@ -57,13 +57,14 @@ class KeyedConfigWriterTest {
     String out = write("application.properties", String.join("\n",
         "# comment password=notasecret",
         "db.user=app",
-        "my.custom.credentials = x",
+        "my.custom.credentials = q7",
         "app.auth-key: one\\",
         "   two",
         "server.port=8080",
         ""));
     assertTrue(out.contains("db.user=app\n") && out.contains("server.port=8080\n"), out);
     assertTrue(out.matches("(?s).*\nmy.custom.credentials = " + TOKEN + "\n.*"), out);
+    assertFalse(out.contains("q7"), out);
     assertTrue(out.matches("(?s).*\napp.auth-key: " + TOKEN + "\nserver.*"), out);
     assertFalse(out.contains("two"), out);
   }
