@@ -21,10 +21,16 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The application's own config files and logs, found from inside real JVMs; the agent leaves its libraries alone. */
+/**
+ * The application's own config files and logs, found from inside real JVMs; the agent leaves its libraries alone.
+ * Spring Boot's start burns CPU: these tests stay out of the way of the sample-counting attach test.
+ */
+@ResourceLock(value = "cpu-profile", mode = ResourceAccessMode.READ)
 class ConfigAndLogsIT {
   private static final Pattern TICK = Pattern.compile("tick=(\\d+) jackson=(\\S+) compress=(\\S+)");
 
