@@ -6,6 +6,7 @@ import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.DefaultCollectors;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
+import dev.supportpacket.agent.collect.config.ConfigSecrets;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
@@ -158,6 +159,8 @@ public final class PacketService {
       return PacketResult.failed(FailureKind.BAD_OPTIONS, e.getMessage());
     }
     ProcessSecrets.learnInto(sanitizer);
+    // Before any collector writes: a password from application.yml must be scrubbed from logs and thread dumps too.
+    ConfigSecrets.learnInto(sanitizer);
     Path scratch;
     try {
       scratch = PrivateFiles.createDirectory(dir.resolve(".support-packet-" + app.pid() + "-" + stamp + ".work"));

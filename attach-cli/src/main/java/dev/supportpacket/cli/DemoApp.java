@@ -1,14 +1,31 @@
 package dev.supportpacket.cli;
 
-/** The sample JVM of {@code demo}: one thread burns CPU, one sleeps; it exits when its parent does. */
+/**
+ * The sample JVM of {@code demo}: one thread burns CPU, one sleeps; it logs to the file named by {@code -Ddemo.log}
+ * (a JUL FileHandler, found through the files it holds open); it exits when its parent does.
+ */
 public final class DemoApp {
   static final String READY = "demo ready";
   /** Planted so that a newcomer sees it redacted in the packet. Not a real secret. */
   static final String FAKE_PASSWORD = "demo-Passw0rd-4711";
 
+  /** Held here: JUL keeps loggers weakly, and a collected logger takes its FileHandler (and file) with it. */
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("demo");
+
   private DemoApp() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
+    String logFile = System.getProperty("demo.log");
+    if (logFile != null) {
+      java.util.logging.Logger log = LOG;
+      log.setUseParentHandlers(false);
+      java.util.logging.FileHandler file = new java.util.logging.FileHandler(logFile);
+      file.setFormatter(new java.util.logging.SimpleFormatter());
+      log.addHandler(file);
+      log.info("demo started");
+      // Careless, as applications are: the packet shows it as a token all the same.
+      log.info("connecting to the database with " + System.getProperty("demo.db.password"));
+    }
     Thread burner = new Thread(DemoApp::burnCpu, "demo-cpu-burner");
     burner.setDaemon(true);
     burner.start();

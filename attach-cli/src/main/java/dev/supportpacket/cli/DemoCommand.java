@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
@@ -27,32 +28,60 @@ final class DemoCommand implements Callable<Integer> {
       packet.output = Paths.get("").toAbsolutePath();
     }
     PacketOptions.Builder options = packet.toBuilder();
-    Process demo = start();
+    Path logDir;
     try {
+      logDir = Files.createTempDirectory("support-packet-demo-");
+    } catch (IOException e) {
+      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot create a directory for the demo's log: " + e);
+    }
+    Process demo = null;
+    try {
+      demo = start(logDir.resolve("demo.log"));
       TargetProcess target = TargetProcess.verify(Long.toString(demo.pid()));
       return new PacketRequest(target, options, packet.timeout(), packet.progressView())
           .run()
           .print(System.out, System.err);
     } finally {
-      demo.destroy();
-      try {
-        if (!demo.waitFor(5, TimeUnit.SECONDS)) {
-          demo.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        demo.destroyForcibly();
-        Thread.currentThread().interrupt();
+      if (demo != null) {
+        stop(demo);
       }
+      deleteQuietly(logDir);
     }
   }
 
-  private static Process start() throws CliFailure {
+  private static void stop(Process demo) {
+    demo.destroy();
+    try {
+      if (!demo.waitFor(5, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+        demo.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      demo.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The demo's log directory: its log and JUL's lock file. */
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // a temporary directory; the OS cleans it up
+    }
+  }
+
+  private static Process start(Path logFile) throws CliFailure {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     try {
       Path jar = Paths.get(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Process p =
           new ProcessBuilder(java.toString(), "-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading",
-                  "-Ddemo.db.password=" + DemoApp.FAKE_PASSWORD, "-cp", jar.toString(), DemoApp.class.getName())
+                  "-Ddemo.db.password=" + DemoApp.FAKE_PASSWORD, "-Ddemo.log=" + logFile, "-cp", jar.toString(),
+                  DemoApp.class.getName())
               .redirectErrorStream(true)
               .start();
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

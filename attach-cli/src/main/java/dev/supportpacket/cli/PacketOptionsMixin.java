@@ -21,6 +21,14 @@ final class PacketOptionsMixin {
       description = "Heap histogram of all objects (no GC, default) or of live objects only (forces a full GC first).")
   String histogram;
 
+  @Option(names = "--log-tail", paramLabel = "MB", defaultValue = "10",
+      description = "How much of the end of each active log file to include. Default: ${DEFAULT-VALUE} MB.")
+  int logTail;
+
+  @Option(names = "--log-budget", paramLabel = "MB", defaultValue = "50",
+      description = "Total log content (active tails, then the newest rolled files). Default: ${DEFAULT-VALUE} MB.")
+  int logBudget;
+
   @Option(names = "--timeout", paramLabel = "SECONDS",
       description = "How long to wait for the packet. Default: the profile duration plus 120 s.")
   Integer timeout;
@@ -78,6 +86,9 @@ final class PacketOptionsMixin {
     }
     // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
     b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
+    checkMegabytes("--log-tail", logTail);
+    checkMegabytes("--log-budget", logBudget);
+    b.logTailMb(logTail).logBudgetMb(logBudget);
     if (output != null) {
       Path dir = output.toAbsolutePath().normalize();
       if (!Files.isDirectory(dir)) {
@@ -110,6 +121,12 @@ final class PacketOptionsMixin {
       throw new CliFailure(ExitCode.USAGE, option + " " + p + " is not a readable file");
     }
     return p;
+  }
+
+  private static void checkMegabytes(String option, int mb) throws CliFailure {
+    if (mb < 1 || mb > PacketOptions.MAX_LOG_MB) {
+      throw new CliFailure(ExitCode.USAGE, option + " must be 1 to " + PacketOptions.MAX_LOG_MB + " MB, not " + mb);
+    }
   }
 
   /** A heap dump of a large heap takes minutes: its collector may run 30 minutes, so the default waits as long. */

@@ -30,6 +30,35 @@ class AgentJarIT {
     }
   }
 
+  /**
+   * Relocation must reach inside the classes too: a class reference to {@code com/fasterxml/…} left in our bytecode
+   * would link to the application's Jackson (2.9, say) instead of ours. Internal names only: dotted strings such as
+   * Jackson's own "com.fasterxml." prefix check or an error message load nothing.
+   */
+  @Test
+  void agentClassesReferenceNoUnrelocatedDependency() throws Exception {
+    Path agent = Paths.get(System.getProperty("agentJar")).toAbsolutePath().normalize();
+    List<String> prefixes = List.of("com/fasterxml/", "org/yaml/snakeyaml/", "org/apache/commons/");
+    List<String> offenders = new java.util.ArrayList<>();
+    try (JarFile jar = new JarFile(agent.toFile())) {
+      for (java.util.jar.JarEntry e : java.util.Collections.list(jar.entries())) {
+        if (!e.getName().endsWith(".class")) {
+          continue;
+        }
+        String bytes;
+        try (java.io.InputStream in = jar.getInputStream(e)) {
+          bytes = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        for (String prefix : prefixes) {
+          if (bytes.contains(prefix)) {
+            offenders.add(e.getName() + " -> " + prefix);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), offenders, "classes that would link to the application's copy of a dependency");
+  }
+
   @Test
   void attachJarCarriesTheAgent() throws Exception {
     try (JarFile jar = new JarFile(Cli.attachJar().toFile())) {

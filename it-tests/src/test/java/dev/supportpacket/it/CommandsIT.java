@@ -33,6 +33,9 @@ class CommandsIT {
     assertEquals(dir.toRealPath(), r.packet().getParent().toRealPath());
     Map<String, Object> props = zip.yaml("jvm/system-properties.yaml");
     assertTrue(props.get("demo.db.password").toString().matches("\\[REDACTED:[0-9a-f]{8}]"), props::toString);
+    String log = zip.entries().keySet().stream().filter(n -> n.startsWith("logs/") && n.endsWith("/demo.log"))
+        .findFirst().map(zip::text).orElseThrow(() -> new AssertionError("no demo.log in " + zip.entries().keySet()));
+    assertTrue(log.matches("(?s).*connecting to the database with \\[REDACTED:[0-9a-f]{8}]\n.*"), log);
     for (Map.Entry<String, byte[]> e : zip.entries().entrySet()) {
       assertFalse(new String(e.getValue(), StandardCharsets.ISO_8859_1).contains("demo-Passw0rd-4711"), e.getKey());
     }

@@ -1,12 +1,14 @@
 package dev.supportpacket.agent.collect;
 
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
+import dev.supportpacket.agent.collect.config.ConfigFilesCollector;
 import dev.supportpacket.agent.collect.heap.HeapHistogramCollector;
 import dev.supportpacket.agent.collect.jvm.EnvironmentCollector;
 import dev.supportpacket.agent.collect.jvm.JvmArgumentsCollector;
 import dev.supportpacket.agent.collect.jvm.RuntimeCollector;
 import dev.supportpacket.agent.collect.jvm.SystemPropertiesCollector;
 import dev.supportpacket.agent.collect.jvm.VmFlagsCollector;
+import dev.supportpacket.agent.collect.logs.LogFilesCollector;
 import dev.supportpacket.agent.collect.profile.CpuProfileCollector;
 import dev.supportpacket.agent.collect.threads.ThreadDumpCollector;
 import java.util.List;
@@ -25,6 +27,8 @@ public final class DefaultCollectors {
         new JvmArgumentsCollector(),
         new VmFlagsCollector(),
         new RuntimeCollector(),
+        new ConfigFilesCollector(),
+        new LogFilesCollector(),
         new HeapDumpCollector());
   }
 }

@@ -28,6 +28,12 @@ public final class PacketOptions {
    * HUP/INT/TERM (shutdown hooks: our handler would replace the orderly shutdown), KILL/STOP (cannot be caught).
    */
   private static final Set<String> JVM_SIGNALS = Set.of("USR2", "QUIT", "HUP", "INT", "TERM", "KILL", "STOP");
+  /** Default tail of each active log file, in MB. */
+  public static final int DEFAULT_LOG_TAIL_MB = 10;
+  /** Default total of all log content (active tails and rolled files), in MB. */
+  public static final int DEFAULT_LOG_BUDGET_MB = 50;
+  /** Upper bound of both log sizes: the packet must stay a file one can mail. */
+  public static final int MAX_LOG_MB = 10_240;
 
   private final Optional<Path> outputDir;
   private final Duration profileDuration;
@@ -48,6 +54,8 @@ public final class PacketOptions {
   public enum HeapDump {
     OFF, LIVE, ALL
   }
+  private final int logTailMb;
+  private final int logBudgetMb;
 
   private PacketOptions(Builder b) {
     this.outputDir = Optional.ofNullable(b.outputDir);
@@ -64,6 +72,8 @@ public final class PacketOptions {
     this.heapDump = b.heapDump;
     this.heapDumpRaw = b.heapDumpRaw;
     this.maxSizeMb = b.maxSizeMb;
+    this.logTailMb = b.logTailMb;
+    this.logBudgetMb = b.logBudgetMb;
   }
 
   public static Builder builder() {
@@ -76,7 +86,8 @@ public final class PacketOptions {
         .statusFile(statusFile.orElse(null)).trigger(trigger).liveHistogram(liveHistogram).signal(signal)
         .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null))
         .auditConfig(auditConfig.orElse(null)).caller(caller)
-        .heapDump(heapDump).heapDumpRaw(heapDumpRaw).maxSizeMb(maxSizeMb);
+        .heapDump(heapDump).heapDumpRaw(heapDumpRaw).maxSizeMb(maxSizeMb)
+        .logTailMb(logTailMb).logBudgetMb(logBudgetMb);
   }
 
   /** {@code OFF} unless asked for: a heap dump pauses the application (stop-the-world) while it is written. */
@@ -155,6 +166,16 @@ public final class PacketOptions {
   /** Startup agent only: a signal less than this long after the last accepted one is ignored. */
   public Duration minInterval() {
     return minInterval;
+  }
+
+  /** How much of the end of each active log file goes into the packet, in bytes. */
+  public long logTailBytes() {
+    return logTailMb * 1024L * 1024L;
+  }
+
+  /** How much log content goes into the packet in all (active tails first, then the newest rolled files), in bytes. */
+  public long logBudgetBytes() {
+    return logBudgetMb * 1024L * 1024L;
   }
 
   /**
@@ -241,6 +262,12 @@ public final class PacketOptions {
         case "maxSize":
           b.maxSizeMb(parseMaxSize(value));
           break;
+        case "logTail":
+          b.logTailMb(parseMegabytes(key, value));
+          break;
+        case "logBudget":
+          b.logBudgetMb(parseMegabytes(key, value));
+          break;
         default:
           throw new IllegalArgumentException("unknown agent option '" + key + "'");
       }
@@ -288,6 +315,12 @@ public final class PacketOptions {
     }
     if (maxSizeMb > 0) {
       m.put("maxSize", Long.toString(maxSizeMb));
+    }
+    if (logTailMb != DEFAULT_LOG_TAIL_MB) {
+      m.put("logTail", Integer.toString(logTailMb));
+    }
+    if (logBudgetMb != DEFAULT_LOG_BUDGET_MB) {
+      m.put("logBudget", Integer.toString(logBudgetMb));
     }
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
@@ -359,6 +392,18 @@ public final class PacketOptions {
     }
   }
 
+  private static int parseMegabytes(String key, String value) {
+    try {
+      int mb = Integer.parseInt(value.trim());
+      if (mb < 1 || mb > MAX_LOG_MB) {
+        throw new IllegalArgumentException(key + " must be 1 to " + MAX_LOG_MB + " MB, not " + mb);
+      }
+      return mb;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number of MB, not '" + value + "'");
+    }
+  }
+
   static String encode(String v) {
     StringBuilder sb = new StringBuilder();
     for (char c : v.toCharArray()) {
@@ -418,6 +463,8 @@ public final class PacketOptions {
       this.maxSizeMb = mb;
       return this;
     }
+    private int logTailMb = DEFAULT_LOG_TAIL_MB;
+    private int logBudgetMb = DEFAULT_LOG_BUDGET_MB;
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;
@@ -472,6 +519,16 @@ public final class PacketOptions {
 
     public Builder caller(Caller c) {
       this.caller = c == null ? Caller.UNKNOWN : c;
+      return this;
+    }
+
+    public Builder logTailMb(int mb) {
+      this.logTailMb = mb;
+      return this;
+    }
+
+    public Builder logBudgetMb(int mb) {
+      this.logBudgetMb = mb;
       return this;
     }
 

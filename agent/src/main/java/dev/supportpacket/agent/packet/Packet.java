@@ -113,6 +113,32 @@ public final class Packet {
   }
 
   /**
+   * Writes a text entry that consists of keys and values (a configuration file): {@code content} sees the key of
+   * each value and replaces those under secret-looking keys whole, whatever their length or shape; then every line
+   * passes the same filter as {@link #addText}.
+   */
+  public void addKeyedText(String name, KeyedTextContent content) throws IOException {
+    EntryScrubber scrubber = sanitizer.forEntry(name);
+    KeyRedactor redactor = new KeyRedactor() {
+      @Override
+      public boolean isSecretKey(String key) {
+        return sanitizer.isSecretKey(key);
+      }
+
+      @Override
+      public String value(String key, String value) {
+        return scrubber.value(key, value);
+      }
+    };
+    try (EntrySink.EntryOutput out = sink.begin(name)) {
+      try (Writer w = textWriter(scrubber, out)) {
+        content.writeTo(w, redactor);
+      }
+      commitText(name, out, scrubber);
+    }
+  }
+
+  /**
    * Writes a YAML entry from a tree of maps, lists and scalars. Values under secret-looking keys are replaced
    * before serialization, then the text passes the same filter as any other text.
    */
@@ -265,6 +291,20 @@ public final class Packet {
   @FunctionalInterface
   public interface BinaryContent {
     void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** Content of keys and values written through a sanitizing writer, with the means to redact by key first. */
+  @FunctionalInterface
+  public interface KeyedTextContent {
+    void writeTo(Writer out, KeyRedactor redactor) throws IOException;
+  }
+
+  /** The sanitizer's decision by key, for one entry: a secret value becomes its token and is counted. */
+  public interface KeyRedactor {
+    boolean isSecretKey(String key);
+
+    /** The value as it may enter the packet: its token when the key is secret, otherwise scrubbed as text. */
+    String value(String key, String value);
   }
 
   /** Content written through a sanitizing writer. */

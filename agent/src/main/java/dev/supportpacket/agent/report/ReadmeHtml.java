@@ -27,7 +27,9 @@ public final class ReadmeHtml {
           Map.entry("jvm/environment.yaml", "environment variables"),
           Map.entry("jvm/arguments.yaml", "command line, JVM arguments, main class or jar, program arguments"),
           Map.entry("jvm/flags.yaml", "VM flags not at their default"),
-          Map.entry("jvm/runtime.yaml", "versions, uptime, memory pools, GC, classes, threads, OS, container limits"));
+          Map.entry("jvm/runtime.yaml", "versions, uptime, memory pools, GC, classes, threads, OS, container limits"),
+          Map.entry("config/index.yaml", "each config file: where it came from and how it was found"),
+          Map.entry("logs/index.yaml", "each log file: source, how it was found, which part is included; what was checked"));
 
   private ReadmeHtml() {}
 
@@ -46,7 +48,7 @@ public final class ReadmeHtml {
     w.write("<table border=\"1\" cellpadding=\"4\">\n<tr><th>file</th><th>bytes</th><th>what it holds</th></tr>\n");
     for (EntryRecord e : entries) {
       w.write("<tr><td><code>" + esc(e.name) + "</code></td><td>" + e.bytes + "</td><td>"
-          + esc(DESCRIPTIONS.getOrDefault(e.name, "")) + "</td></tr>\n");
+          + esc(describe(e.name)) + "</td></tr>\n");
     }
     w.write("</table>\n<h2>Collectors</h2>\n<ul>\n");
     for (Outcome o : report.outcomes()) {
@@ -54,6 +56,20 @@ public final class ReadmeHtml {
           + (o.reason.isEmpty() ? "" : " (" + esc(o.reason) + ")") + "</li>\n");
     }
     w.write("</ul>\n</body></html>\n");
+  }
+
+  private static String describe(String name) {
+    String d = DESCRIPTIONS.get(name);
+    if (d != null) {
+      return d;
+    }
+    if (name.startsWith("config/")) {
+      return "a config file of the application, values under secret keys replaced (see config/index.yaml)";
+    }
+    if (name.startsWith("logs/")) {
+      return "a log file of the application, its last part in whole lines (see logs/index.yaml)";
+    }
+    return "";
   }
 
   private static String esc(String s) {
