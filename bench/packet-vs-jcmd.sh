@@ -342,6 +342,6 @@ if [ -s "$INCOMPLETE" ]; then
 fi
 if [ -n "$LAST_PACKET" ] && [ -f "$LAST_PACKET" ]; then
   echo
-  echo "the last packet's report.txt (note: time_ms is when the runner collected each result, in order, after the profile, not each collector's own time):"
+  echo "the last packet's report.txt (time_ms: each collector's own time):"
   unzip -p "$LAST_PACKET" report.txt | sed 's/^/  /'
 fi

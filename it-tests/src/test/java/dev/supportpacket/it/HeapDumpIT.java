@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.supportpacket.agent.sanitize.hprof.HprofReader;
 import dev.supportpacket.it.apps.HeapSecretsApp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
