@@ -20,7 +20,7 @@ public final class AppIdentity {
   }
 
   public static AppIdentity current() {
-    return new AppIdentity(appName(System.getProperty("sun.java.command", "")), ProcessHandle.current().pid(), readHost());
+    return new AppIdentity(appName(System.getProperty("sun.java.command", "")), ProcessHandle.current().pid(), hostName());
   }
 
   public String name() {
@@ -48,7 +48,8 @@ public final class AppIdentity {
     return safe.isEmpty() ? "java" : safe;
   }
 
-  private static String readHost() {
+  /** The kernel's host name, without DNS (a sick resolver must not delay a packet); "unknown" if none. */
+  public static String hostName() {
     try {
       String h = new String(Files.readAllBytes(Paths.get("/proc/sys/kernel/hostname")), StandardCharsets.UTF_8).trim();
       if (!h.isEmpty()) {

@@ -68,7 +68,7 @@ final class PacketOptionsMixin {
     PacketOptions.Builder b =
         PacketOptions.builder().profileDuration(Duration.ofSeconds(duration)).liveHistogram(histogram.equals("live"));
     // Who asks, for the target's audit log: claims of this process, which only the target's user or root can run.
-    b.caller(new PacketOptions.Caller(System.getProperty("user.name"), localHost(),
+    b.caller(new PacketOptions.Caller(System.getProperty("user.name"), AppIdentity.hostName(),
         "attach-cli/" + AppIdentity.generatorVersion()));
     if (heapDump != null) {
       if (!heapDump.equals("live") && !heapDump.equals("all")) {
@@ -100,16 +100,6 @@ final class PacketOptionsMixin {
       b.outputDir(dir);
     }
     return b;
-  }
-
-  private static String localHost() {
-    try {
-      // The kernel's name, no DNS lookup: a sick resolver must not delay the packet.
-      return new String(Files.readAllBytes(java.nio.file.Paths.get("/proc/sys/kernel/hostname")),
-          java.nio.charset.StandardCharsets.UTF_8).trim();
-    } catch (java.io.IOException | RuntimeException e) {
-      return System.getenv().getOrDefault("HOSTNAME", "localhost");
-    }
   }
 
   private static Path readable(Path file, String option) throws CliFailure {
