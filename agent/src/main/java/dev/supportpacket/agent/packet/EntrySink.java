@@ -21,6 +21,9 @@ public interface EntrySink {
      */
     InputStream written() throws IOException;
 
+    /** The bytes written so far; like {@link #written()}, it ends the writing. */
+    long size() throws IOException;
+
     /**
      * Adds the entry to the archive.
      *

@@ -27,6 +27,11 @@ public final class MemorySink implements EntrySink {
       }
 
       @Override
+      public long size() {
+        return buf.size();
+      }
+
+      @Override
       public long commit() {
         synchronized (entries) {
           entries.put(name, buf.toByteArray());

@@ -103,13 +103,7 @@ public final class Packet {
 
   /** Writes a text entry; every line passes the sanitizer on its way in. */
   public void addText(String name, TextContent content) throws IOException {
-    EntryScrubber scrubber = sanitizer.forEntry(name);
-    try (EntrySink.EntryOutput out = sink.begin(name)) {
-      try (Writer w = textWriter(scrubber, out)) {
-        content.writeTo(w);
-      }
-      commitText(name, out, scrubber);
-    }
+    writeText(name, sanitizer.forEntry(name), content);
   }
 
   /**
@@ -130,12 +124,7 @@ public final class Packet {
         return scrubber.value(key, value);
       }
     };
-    try (EntrySink.EntryOutput out = sink.begin(name)) {
-      try (Writer w = textWriter(scrubber, out)) {
-        content.writeTo(w, redactor);
-      }
-      commitText(name, out, scrubber);
-    }
+    writeText(name, scrubber, w -> content.writeTo(w, redactor));
   }
 
   /**
@@ -145,9 +134,14 @@ public final class Packet {
   public void addYaml(String name, Map<String, ?> tree) throws IOException {
     EntryScrubber scrubber = sanitizer.forEntry(name);
     Object redacted = scrubber.tree(tree);
+    writeText(name, scrubber, w -> YAML.writeValue(w, redacted));
+  }
+
+  /** The one path of every text entry: through the scrubber's line filter, then the final check, then commit. */
+  private void writeText(String name, EntryScrubber scrubber, TextContent content) throws IOException {
     try (EntrySink.EntryOutput out = sink.begin(name)) {
       try (Writer w = textWriter(scrubber, out)) {
-        YAML.writeValue(w, redacted);
+        content.writeTo(w);
       }
       commitText(name, out, scrubber);
     }
@@ -247,10 +241,7 @@ public final class Packet {
    */
   private void commit(String name, EntrySink.EntryOutput out, EntryScrubber scrubber, boolean unsanitized)
       throws IOException {
-    long size;
-    try (InputStream in = out.written()) {
-      size = in.transferTo(OutputStream.nullOutputStream());
-    }
+    long size = out.size();
     synchronized (budget) {
       if (!owner.equals(SERVICE) && budget.committed + size > budget.max - CLOSING_RESERVE) {
         throw new OverBudget("entry " + name + " (" + mb(size) + ") would take the packet past --max-size "

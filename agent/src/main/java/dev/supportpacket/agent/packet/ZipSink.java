@@ -71,9 +71,14 @@ public final class ZipSink implements EntrySink, AutoCloseable {
       }
 
       @Override
-      public long commit() throws IOException {
+      public long size() throws IOException {
         os.close();
-        long size = Files.size(scratch);
+        return Files.size(scratch);
+      }
+
+      @Override
+      public long commit() throws IOException {
+        long size = size();
         synchronized (ZipSink.this) {
           if (sealed) {
             throw new IOException("packet already sealed; entry " + name + " came too late");
