@@ -40,8 +40,8 @@ public final class Rsyslog implements AutoCloseable {
     this.caCert = dir.resolve("ca.pem");
     this.otherCaCert = dir.resolve("other-ca.pem");
     this.udpPort = udpPort;
-    await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive() || (Files.size(dir.resolve("tcp.port")) > 0
-        && Files.size(dir.resolve("tls.port")) > 0));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive() || (written(dir.resolve("tcp.port"))
+        && written(dir.resolve("tls.port"))));
     if (!process.isAlive()) {
       throw new IllegalStateException("rsyslogd did not start: " + Files.readString(dir.resolve("rsyslogd.out")));
     }
@@ -91,11 +91,20 @@ public final class Rsyslog implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
+  }
+
+  private static boolean written(Path portFile) throws IOException {
+    return Files.exists(portFile) && Files.size(portFile) > 0;
   }
 
   /** A CA, a server certificate it signed for {@code localhost} only (not 127.0.0.1), and an unrelated CA. */
