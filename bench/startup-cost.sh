@@ -4,12 +4,13 @@
 # each round; wall time from exec to exit. Prints min and median in ms and the differences, the load average before
 # and after (the figures mean little on a busy machine), and how many classes each makes the JVM load before main
 # (-Xlog:class+load), which does not depend on the load.
-# Usage: bench/startup-cost.sh [RUNS] (default 30); JAVA=/path/to/java to pick the JDK. Build first: mvn package.
+# Usage: bench/startup-cost.sh [RUNS] (default 30); JAVA=/path/to/java to pick the JDK, AGENT=jar to compare another
+# build of the agent. Build first: mvn package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-30}
 JAVA=${JAVA:-java}
-AGENT=$(pwd)/agent/target/agent.jar
+AGENT=${AGENT:-$(pwd)/agent/target/agent.jar}
 [ -f "$AGENT" ] || { echo "missing $AGENT: run mvn -B -q package -DskipTests first" >&2; exit 2; }
 BIN=$(dirname "$(readlink -f "$(command -v "$JAVA")")")
 WORK=$(mktemp -d)

@@ -16,10 +16,10 @@ import java.util.function.LongSupplier;
  * to one {@code support-packet:} line on stderr (startup). Safe to call any number of times: the class stays loaded
  * between attaches, and the packet service guards against overlapping packets.
  *
- * <p>Loads as little as it can, since premain runs inside the application's startup (bench/startup-cost.sh): the
- * options, the signal handler, and nothing else. The packet code comes from {@link AgentClassLoader} when a trigger
- * fires. No lambdas, method references or string concatenation on premain's normal path: the first of each in a JVM
- * bootstraps dozens of java.lang.invoke classes.
+ * <p>Loads as little as it can, since the startup agent runs inside the application's start (bench/startup-cost.sh):
+ * premain only starts a thread, which reads the options and installs the signal handler while the application
+ * starts. The packet code comes from {@link AgentClassLoader} when a trigger fires. No lambdas, method references or
+ * string concatenation on the startup path: the first of each in a JVM bootstraps dozens of java.lang.invoke classes.
  */
 public final class AgentMain {
   /** How many times premain/agentmain ran in this JVM: a second load of the agent would show here. */
@@ -36,14 +36,31 @@ public final class AgentMain {
   private AgentMain() {}
 
   /**
-   * Started with the application ({@code -javaagent}): checks the options, installs the signal handler, starts a
-   * daemon thread that registers the MBean a few seconds later and ends, and returns. A bad option disables both and
-   * says so in one line; the application starts either way.
+   * Started with the application ({@code -javaagent}): starts one daemon thread that sets up the triggers (see
+   * {@link #startTriggers}) and returns at once, so that the application's start does not wait for even that.
    */
   public static void premain(final String args, Instrumentation inst) {
     final PrintStream err = System.err;
     try {
       markLoaded();
+      Daemon.start("triggers", new Runnable() {
+        @Override
+        public void run() {
+          startTriggers(args, err);
+        }
+      });
+    } catch (Throwable t) {
+      err.println(PREFIX + "the startup agent failed (" + t + "); the signal and JMX triggers are off");
+    }
+  }
+
+  /**
+   * Checks the options, installs the signal handler, registers the MBean a few seconds later, and ends. A bad option
+   * disables both triggers and says so in one line; the application runs on either way.
+   */
+  static void startTriggers(String args, PrintStream err) {
+    LongSupplier ignoredSignals;
+    try {
       PacketOptions options;
       try {
         options = PacketOptions.parse(args);
@@ -51,7 +68,6 @@ public final class AgentMain {
         err.println(PREFIX + "bad -javaagent option: " + e.getMessage() + "; the signal and JMX triggers are off");
         return;
       }
-      final LongSupplier ignoredSignals;
       try {
         ignoredSignals = SignalTrigger.install(options, args, err);
       } catch (IllegalArgumentException e) {
@@ -59,21 +75,18 @@ public final class AgentMain {
             + "; the signal and JMX triggers are off");
         return;
       }
-      Daemon.start("jmx", new Runnable() {
-        @Override
-        public void run() {
-          try {
-            Thread.sleep(MBEAN_DELAY_MILLIS);
-            AgentClassLoader.callCore("registerMBean", args, ignoredSignals);
-          } catch (InterruptedException e) {
-            // the JVM is going down
-          } catch (Throwable t) {
-            err.println(PREFIX + "cannot register the MBean " + SupportPacket.OBJECT_NAME + " (" + t + "); the JMX trigger is off");
-          }
-        }
-      });
     } catch (Throwable t) {
       err.println(PREFIX + "the startup agent failed (" + t + "); the signal and JMX triggers are off");
+      return;
+    }
+    try {
+      Thread.sleep(MBEAN_DELAY_MILLIS);
+      AgentClassLoader.callCore("registerMBean", args, ignoredSignals);
+    } catch (InterruptedException e) {
+      // the JVM is going down
+    } catch (Throwable t) {
+      err.println(PREFIX + "cannot register the MBean " + SupportPacket.OBJECT_NAME + " (" + t
+          + "); the JMX trigger is off");
     }
   }
 
