@@ -30,7 +30,7 @@ public final class AgentCore {
   /**
    * Registers the MBean unless it already is.
    *
-   * @param defaultArgs the agent options a {@code createPacket} starts from; already checked by premain
+   * @param defaultArgs the agent options a {@code createPacket} starts from; already checked at startup
    * @param ignoredSignals the signal trigger's count of refused signals
    */
   public static void registerMBean(String defaultArgs, LongSupplier ignoredSignals) throws JMException {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.net.URLStreamHandler;
@@ -19,7 +20,7 @@ import java.util.Enumeration;
 /**
  * Loads the packet code and its libraries (Jackson, SnakeYAML, Commons Compress) from the jar nested in the agent
  * jar, when the first trigger fires. The jar the JVM opens at startup then holds only the few classes premain needs:
- * opening a jar of thousands of entries alone added some 15 ms to the application's start (bench/startup-cost.sh).
+ * opening a jar of thousands of entries alone added some 10 ms to the application's start (bench/startup-cost.sh).
  *
  * <p>The parent is the platform class loader: the packet code sees the JDK and itself, never the application's classes
  * (an application with its own, older Jackson keeps it, and so do we), and the application does not see ours. One
@@ -86,7 +87,7 @@ public final class AgentClassLoader extends ClassLoader {
 
   private static synchronized AgentClassLoader shared() throws IOException {
     if (shared == null) {
-      URL agentJar = AgentClassLoader.class.getProtectionDomain().getCodeSource().getLocation();
+      URL agentJar = agentJar();
       Path path;
       try {
         path = Paths.get(agentJar.toURI());
@@ -96,6 +97,22 @@ public final class AgentClassLoader extends ClassLoader {
       shared = new AgentClassLoader(NestedJar.open(path, NESTED_JAR), agentJar);
     }
     return shared;
+  }
+
+  /**
+   * The agent jar the JVM appended to the class path, found by its nested jar rather than by this class's own code
+   * source: the application's class path may hold copies of the boot classes too (attach.jar's demo does).
+   */
+  private static URL agentJar() throws IOException {
+    URL nested = AgentClassLoader.class.getClassLoader().getResource(NESTED_JAR);
+    if (nested == null) {
+      throw new IOException("no " + NESTED_JAR + " on the class path");
+    }
+    URLConnection c = nested.openConnection(); // only parses the URL: nothing is opened before connect()
+    if (!(c instanceof JarURLConnection)) {
+      throw new IOException(nested + " is not inside a jar");
+    }
+    return ((JarURLConnection) c).getJarFileURL();
   }
 
   @Override
