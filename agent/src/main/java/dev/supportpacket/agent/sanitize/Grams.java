@@ -7,20 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds many literal strings in one pass, built for text where hits are rare. Every position's window of the last
- * {@code q} chars is hashed into an 8 KB bit set (it stays in the L1 cache) holding the first {@code q} chars of
- * each literal; only on a hit are the literals with that prefix compared. An Aho-Corasick automaton over hundreds
- * of random secrets walks a table far larger than the cache and was several times slower on logs. Immutable and
- * thread-safe.
+ * Finds many literal strings in one pass, built for text where hits are rare. Each char is folded to its low 5 bits
+ * (which also folds ASCII case), and the window of the last {@code q <= 3} folded chars indexes a 4 KB bit set (it
+ * stays in the L1 cache) that marks the first {@code q} chars of each literal; only on a hit are the literals with
+ * that prefix compared. Folding merges other chars too (digits with some letters, punctuation with control chars):
+ * the filter only gets a few more false hits, which the exact comparison rejects. A multiply-hashed window cost about
+ * twice as much per char, and an Aho-Corasick automaton over hundreds of random secrets walks a table far larger than
+ * the cache and was several times slower on logs. Immutable and thread-safe.
  */
 final class Grams {
-  private static final int FILTER_BITS = 1 << 16;
+  private static final int MAX_Q = 3;
   private static final int[] NONE = new int[0];
   private static final int BUCKETS = 1 << 12;
 
   private final int q;
-  private final long mask;
-  private final long[] filter = new long[FILTER_BITS / 64];
+  private final int mask;
+  private final long[] filter = new long[(1 << (5 * MAX_Q)) / 64];
   /** Literals by the hash of their first q chars (low bits); each bucket is checked by its stored prefix first. */
   private final Entry[][] buckets = new Entry[BUCKETS][];
   private final int maxLength;
@@ -32,7 +34,7 @@ final class Grams {
     final long tags;
     final boolean ignoreCase;
     /** The first q chars, folded, as the window holds them; set when the entry is added. */
-    long prefix;
+    int prefix;
 
     Entry(String text, long tags, boolean ignoreCase) {
       this.text = text;
@@ -56,7 +58,7 @@ final class Grams {
 
   Grams(List<Entry> entries) {
     List<Entry> literals = new ArrayList<>();
-    int min = 4;
+    int min = MAX_Q;
     int max = 0;
     for (Entry e : entries) {
       if (!e.text.isEmpty()) {
@@ -67,20 +69,19 @@ final class Grams {
     }
     int n = literals.size();
     this.q = min;
-    this.mask = q == 4 ? -1L : (1L << (16 * q)) - 1;
+    this.mask = (1 << (5 * q)) - 1;
     this.maxLength = max;
     this.count = n;
     Map<Integer, List<Entry>> grouped = new HashMap<>();
     for (Entry e : literals) {
-      long w = 0;
+      int w = 0;
       for (int j = 0; j < q; j++) {
-        w = (w << 16) | squash(e.text.charAt(j));
+        w = (w << 5) | fold5(e.text.charAt(j));
       }
-      int h = hash(w);
-      filter[h >>> 6] |= 1L << h;
+      filter[w >>> 6] |= 1L << w;
       Entry copy = new Entry(e.text, e.tags, e.ignoreCase);
       copy.prefix = w;
-      grouped.computeIfAbsent(h & (BUCKETS - 1), k -> new ArrayList<>()).add(copy);
+      grouped.computeIfAbsent(w & (BUCKETS - 1), k -> new ArrayList<>()).add(copy);
     }
     for (Map.Entry<Integer, List<Entry>> e : grouped.entrySet()) {
       List<Entry> list = e.getValue();
@@ -89,21 +90,13 @@ final class Grams {
     }
   }
 
-  /**
-   * What the window holds for a char: bit 5 set, which lower-cases ASCII letters without a branch (an unpredictable
-   * branch per char cost more than the whole hash). It merges a few other chars too ('_' and DEL, '@' and '`'): the
-   * filter only gets a few more false hits, which the exact comparison then rejects.
-   */
-  private static int squash(int c) {
-    return c | 0x20;
+  /** What the window holds for a char: its low 5 bits, the same for an ASCII letter in either case, no branch. */
+  private static int fold5(int c) {
+    return c & 31;
   }
 
   private static char fold(char c) {
     return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-  }
-
-  private static int hash(long w) {
-    return (int) ((w * 0x9E3779B97F4A7C15L) >>> 48);
   }
 
   boolean isEmpty() {
@@ -120,13 +113,12 @@ final class Grams {
       return 0;
     }
     long found = 0;
-    long w = 0;
+    int w = 0;
     long[] f = filter;
     for (int i = 0, n = s.length(); i < n; i++) {
-      w = ((w << 16) | squash(s.charAt(i))) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) != 0 && i >= q - 1) {
-        Entry[] es = buckets[h & (BUCKETS - 1)];
+      w = ((w << 5) | fold5(s.charAt(i))) & mask;
+      if ((f[w >>> 6] & (1L << w)) != 0 && i >= q - 1) {
+        Entry[] es = buckets[w & (BUCKETS - 1)];
         if (es != null) {
           int start = i - q + 1;
           for (Entry e : es) {
@@ -150,15 +142,14 @@ final class Grams {
     }
     int[] out = NONE;
     int k = 0;
-    long w = 0;
+    int w = 0;
     long[] f = filter;
     for (int i = 0, n = s.length(); i < n; i++) {
-      w = ((w << 16) | squash(s.charAt(i))) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) == 0 || i < q - 1) {
+      w = ((w << 5) | fold5(s.charAt(i))) & mask;
+      if ((f[w >>> 6] & (1L << w)) == 0 || i < q - 1) {
         continue;
       }
-      Entry[] es = buckets[h & (BUCKETS - 1)];
+      Entry[] es = buckets[w & (BUCKETS - 1)];
       if (es == null) {
         continue;
       }
@@ -191,16 +182,15 @@ final class Grams {
     if (count == 0) {
       return false;
     }
-    long w = 0;
+    int w = 0;
     long[] f = filter;
     int end = off + len;
     for (int i = off; i < end; i++) {
-      w = ((w << 16) | squash(b[i] & 0xff)) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) == 0 || i < off + q - 1) {
+      w = ((w << 5) | fold5(b[i])) & mask;
+      if ((f[w >>> 6] & (1L << w)) == 0 || i < off + q - 1) {
         continue;
       }
-      Entry[] es = buckets[h & (BUCKETS - 1)];
+      Entry[] es = buckets[w & (BUCKETS - 1)];
       if (es == null) {
         continue;
       }
@@ -226,25 +216,32 @@ final class Grams {
     return true;
   }
 
-  /** True when a literal occurs within {@code b[from, to)}: the screen for one line of the streaming filter. */
-  boolean foundIn(char[] b, int from, int to) {
-    if (count == 0) {
-      return false;
-    }
-    long w = 0;
+  /**
+   * The end of the whole lines at the start of {@code b[from, to)} that hold no literal: {@code from} when the first
+   * line holds one, else the index after the '\n' of the last clean line before the first line that holds one (or
+   * that has no '\n' before {@code to}). The streaming filter's screen: one pass over a whole buffer, no call per
+   * line. A literal is seen when it starts in a line and ends before {@code to}, even past that line's end (only a
+   * literal holding '\n' can, and it then marks one line too many: never one too few).
+   */
+  int endOfCleanLines(char[] b, int from, int to) {
+    int clean = from;
+    int w = 0;
     long[] f = filter;
     for (int i = from; i < to; i++) {
-      w = ((w << 16) | squash(b[i])) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) != 0 && i >= from + q - 1 && matchesAt(b, i - q + 1, to, w, h)) {
-        return true;
+      char c = b[i];
+      w = ((w << 5) | fold5(c)) & mask;
+      if ((f[w >>> 6] & (1L << w)) != 0 && i - q + 1 >= clean && matchesAt(b, i - q + 1, to, w)) {
+        return clean;
+      }
+      if (c == '\n') {
+        clean = i + 1;
       }
     }
-    return false;
+    return clean;
   }
 
-  private boolean matchesAt(char[] b, int start, int to, long w, int h) {
-    Entry[] es = buckets[h & (BUCKETS - 1)];
+  private boolean matchesAt(char[] b, int start, int to, int w) {
+    Entry[] es = buckets[w & (BUCKETS - 1)];
     if (es == null) {
       return false;
     }

@@ -168,11 +168,12 @@ public final class Sanitizer {
   }
 
   /**
-   * False when {@code b[from, to)} certainly holds nothing to redact: none of the rules' trigger words and no
-   * learned secret. The streaming filter passes such lines on without scrubbing them.
+   * The end of the whole lines at the start of {@code b[from, to)} that certainly hold nothing to redact: none of the
+   * rules' trigger words and no learned secret (see {@link Grams#endOfCleanLines}). The streaming filter passes
+   * them on without scrubbing them.
    */
-  boolean mayHoldSecret(char[] b, int from, int to) {
-    return rules.runsOnEveryLine() || learned().screen.foundIn(b, from, to);
+  int endOfCleanLines(char[] b, int from, int to) {
+    return rules.runsOnEveryLine() ? from : learned().screen.endOfCleanLines(b, from, to);
   }
 
   /** The learned literals as one matcher, rebuilt only when something new was learned. */
