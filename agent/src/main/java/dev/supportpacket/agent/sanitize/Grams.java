@@ -23,7 +23,7 @@ final class Grams {
   private final int q;
   private final int mask;
   private final long[] filter = new long[(1 << (5 * MAX_Q)) / 64];
-  /** Literals by the hash of their first q chars (low bits); each bucket is checked by its stored prefix first. */
+  /** Literals by the low bits of their folded first q chars; each bucket is checked by its stored prefix first. */
   private final Entry[][] buckets = new Entry[BUCKETS][];
   private final int maxLength;
   private final int count;
@@ -177,10 +177,10 @@ final class Grams {
   }
 
   /**
-   * True when a literal occurs within {@code b[off, off+len)}, each byte read as one ISO-8859-1 char. A literal that
-   * starts in this range and runs past its end is not seen: callers overlap their buffers by {@link #maxLength}.
+   * True when a literal occurs within {@code b[off, off+len)}. A literal that starts in this range and runs past its
+   * end is not seen: callers overlap their buffers by {@link #maxLength}.
    */
-  boolean foundIn(byte[] b, int off, int len) {
+  boolean foundIn(char[] b, int off, int len) {
     int end = off + len;
     for (int i = nextCandidate(b, off, end); i < end; i = nextCandidate(b, i - q + 2, end)) {
       if (matchesAt(b, i - q + 1, end)) {
@@ -217,26 +217,12 @@ final class Grams {
     return from;
   }
 
-  /*
-   * The hot loops: the first index from from + q - 1 on where the q chars ending there fold to the first chars of
-   * some literal, or to. Nothing else is in them: with the comparison inlined into the loop, the JIT made it run at
-   * half the speed.
+  /**
+   * The hot loop: the first index from {@code from + q - 1} on where the q chars ending there fold to the first chars
+   * of some literal, or {@code to}. Nothing else is in it: with the comparison inlined into the loop, the JIT made the
+   * loop run at half the speed.
    */
-
   private int nextCandidate(char[] b, int from, int to) {
-    int window = 0;
-    long[] f = filter;
-    for (int i = from; i < to; i++) {
-      window = (window << 5) | fold5(b[i]);
-      int gram = window & mask;
-      if ((f[gram >>> 6] & (1L << gram)) != 0 && i >= from + q - 1) {
-        return i;
-      }
-    }
-    return to;
-  }
-
-  private int nextCandidate(byte[] b, int from, int to) {
     int window = 0;
     long[] f = filter;
     for (int i = from; i < to; i++) {
@@ -267,39 +253,10 @@ final class Grams {
     return false;
   }
 
-  private boolean matchesAt(byte[] b, int start, int to) {
-    int gram = 0;
-    for (int j = 0; j < q; j++) {
-      gram = (gram << 5) | fold5(b[start + j]);
-    }
-    Entry[] es = buckets[gram & (BUCKETS - 1)];
-    if (es == null) {
-      return false;
-    }
-    for (Entry e : es) {
-      if (e.prefix == gram && start + e.text.length() <= to && bytesMatch(b, start, e)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static boolean charsMatch(char[] b, int start, Entry e) {
     String lit = e.text;
     for (int j = 0; j < lit.length(); j++) {
       char c = b[start + j];
-      char l = lit.charAt(j);
-      if (c != l && !(e.ignoreCase && fold(c) == fold(l))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean bytesMatch(byte[] b, int start, Entry e) {
-    String lit = e.text;
-    for (int j = 0; j < lit.length(); j++) {
-      char c = (char) (b[start + j] & 0xff);
       char l = lit.charAt(j);
       if (c != l && !(e.ignoreCase && fold(c) == fold(l))) {
         return false;

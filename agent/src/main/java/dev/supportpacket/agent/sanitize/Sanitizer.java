@@ -129,18 +129,22 @@ public final class Sanitizer {
       return false;
     }
     // Each read lands after the last (longest literal - 1) bytes of the previous one, so that a secret spanning
-    // two reads is seen whole.
+    // two reads is seen whole. Bytes are searched as ISO-8859-1 chars, one char per byte, as the literals are.
     int overlap = lits.maxLength() - 1;
     byte[] buf = new byte[64 * 1024 + overlap];
+    char[] chars = new char[buf.length];
     int kept = 0;
     int n;
     while ((n = in.read(buf, kept, buf.length - kept)) > 0) {
       int filled = kept + n;
-      if (lits.foundIn(buf, 0, filled)) {
+      for (int i = kept; i < filled; i++) {
+        chars[i] = (char) (buf[i] & 0xff);
+      }
+      if (lits.foundIn(chars, 0, filled)) {
         return true;
       }
       kept = Math.min(overlap, filled);
-      System.arraycopy(buf, filled - kept, buf, 0, kept);
+      System.arraycopy(chars, filled - kept, chars, 0, kept);
     }
     return false;
   }
