@@ -27,8 +27,8 @@ final class PatternRule {
   }
 
   /**
-   * A cheap, exact pre-check of a whole text for a rule whose regex is costly: false only when the regex certainly
-   * finds no secret in it.
+   * A cheap pre-check of a whole text for a rule whose regex is costly: false only when the regex certainly finds no
+   * secret in it, so skipping the regex then changes nothing.
    */
   interface Gate {
     boolean mayFindIn(String text);
