@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +16,11 @@ class AgentMainTest {
 
   @Test
   void badStartupOptionIsOneLineOnStderrNamingItAndNothingIsThrown() {
+    // startTriggers is the startup thread's body; premain only starts that thread (StartupAgentIT runs it for real).
     Map<String, String> named = Map.of("outptu=/tmp", "outptu", "duration=0", "duration", "signal=USR2", "USR2",
         "signal=NOSUCHSIGNAL", "NOSUCHSIGNAL");
     named.forEach((bad, name) -> {
-      String err = stderrOf(() -> AgentMain.premain(bad, null));
+      String err = stderrOf(out -> AgentMain.startTriggers(bad, out));
       List<String> lines = err.lines().collect(Collectors.toList());
       assertEquals(1, lines.size(), err);
       assertTrue(lines.get(0).startsWith("support-packet: bad -javaagent option"), err);
@@ -27,15 +29,9 @@ class AgentMainTest {
     });
   }
 
-  private static String stderrOf(Runnable r) {
-    PrintStream saved = System.err;
+  private static String stderrOf(Consumer<PrintStream> r) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setErr(saved);
-    }
+    r.accept(new PrintStream(buf, true, StandardCharsets.UTF_8));
     return buf.toString(StandardCharsets.UTF_8);
   }
 }

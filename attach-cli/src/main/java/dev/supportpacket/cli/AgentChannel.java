@@ -12,7 +12,7 @@ import java.util.Properties;
  * in the status file named in the options, which {@link PacketRequest} follows.
  */
 interface AgentChannel extends AutoCloseable {
-  /** The system property the agent sets on load; see {@code AgentMain.VERSION_PROPERTY}. */
+  /** The system property the agent sets on load; see {@code AgentCore.VERSION_PROPERTY}. */
   String AGENT_VERSION_PROPERTY = "dev.supportpacket.agent.version";
 
   /** What the progress line says while the request is being delivered. */

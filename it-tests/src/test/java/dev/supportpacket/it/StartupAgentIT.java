@@ -204,7 +204,8 @@ class StartupAgentIT {
     for (Jdk jdk : Jdk.values()) {
       try (TargetJvm target = startWithAgent(jdk, dir, "outptu=/tmp")) {
         assertTrue(target.isAlive());
-        List<String> lines = agentLines(target);
+        // The agent reads its options on its own thread, while the application starts.
+        List<String> lines = await().atMost(PATIENCE).until(() -> agentLines(target), l -> !l.isEmpty());
         assertEquals(1, lines.size(), lines::toString);
         assertTrue(lines.get(0).contains("outptu") && lines.get(0).contains("triggers are off"), lines.get(0));
         kill("URG", target);

@@ -3,6 +3,7 @@ package dev.supportpacket.agent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.supportpacket.agent.AppIdentity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -27,13 +29,15 @@ import java.util.function.Function;
  * hmac_key_file: /etc/sp/audit.hmac  # optional: keys the chain (HMAC-SHA256); at least 16 bytes, mode 0600
  * targets:
  *   local:
- *     type: file                   # file | console | none
- *     format: json                 # json | plain
+ *     type: file                   # file | console | syslog | tcp | none
+ *     format: json                 # json | plain | gelf
  *     format_options: {delim: " | ", timestamp_format: "yyyy-MM-dd HH:mm:ss.SSS XXX"}
  *     levels: [info, warn, error]
  *     options: {filename: /var/log/sp/audit.jsonl, max_size: 10MB, max_age: 7d, max_backups: 10, compress: true,
  *               seal_every: 1, signing_key_file: /etc/sp/audit.key}
  *   screen: {type: console, format: plain, options: {out: stderr}}
+ *   siem: {type: syslog, options: {host: logs.example, protocol: tls, ca_cert: /etc/sp/ca.pem, tag: support-packet}}
+ *   graylog: {type: tcp, format: gelf, options: {host: graylog.example, port: 12201}}
  * </pre>
  *
  * A file target without {@code filename} writes beside each packet, as the default does. Unknown keys are
@@ -43,6 +47,12 @@ public final class AuditConfig {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP = Set.of("queue_size", "hmac_key_file", "targets");
   private static final Set<String> TARGET = Set.of("type", "format", "format_options", "levels", "options");
+  /** The options each type of target knows. */
+  private static final Map<String, Set<String>> OPTIONS = Map.of(
+      "console", Set.of("out"),
+      "file", Set.of("filename", "max_size", "max_age", "max_backups", "compress", "seal_every", "signing_key_file"),
+      "syslog", Set.of("host", "port", "protocol", "tag", "facility", "sd_id", "ca_cert", "insecure", "connect_timeout"),
+      "tcp", Set.of("host", "port", "tls", "ca_cert", "insecure", "connect_timeout"));
 
   private AuditConfig() {}
 
@@ -76,7 +86,7 @@ public final class AuditConfig {
     JsonNode ts = root.path("targets");
     for (Iterator<Map.Entry<String, JsonNode>> it = ts.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      AuditTarget t = target(e.getKey(), e.getValue(), hmacKey, besidePacket, err);
+      AuditTarget t = target(e.getKey(), e.getValue(), hmacKey, besidePacket);
       if (t != null) {
         targets.add(t);
       }
@@ -85,25 +95,23 @@ public final class AuditConfig {
     return new AuditLog(targets, capacity, err);
   }
 
-  private static AuditTarget target(String name, JsonNode t, byte[] hmacKey, Function<AuditRecord, Path> besidePacket,
-      PrintStream err) {
+  private static AuditTarget target(String name, JsonNode t, byte[] hmacKey, Function<AuditRecord, Path> besidePacket)
+      throws IOException {
     onlyKeys(t, TARGET, "target " + name);
     String type = t.path("type").asText("");
-    JsonNode fo = t.path("format_options");
-    String fmt = t.path("format").asText("json");
-    AuditFormat format;
-    if (fmt.equals("json")) {
-      format = AuditFormat.json(text(fo, "timestamp_format"));
-    } else if (fmt.equals("plain")) {
-      format = AuditFormat.plain(text(fo, "delim"), text(fo, "timestamp_format"));
-    } else {
-      throw new IllegalArgumentException("target " + name + ": format must be json or plain, not '" + fmt + "'");
+    if (type.equals("none")) {
+      return null;
     }
-    Set<AuditRecord.Level> levels = levels(name, t.path("levels"));
+    if (!OPTIONS.containsKey(type)) {
+      throw new IllegalArgumentException("target " + name + ": type must be one of " + new TreeSet<>(OPTIONS.keySet())
+          + " or none, not '" + type + "'");
+    }
     JsonNode o = t.path("options");
+    onlyKeys(o, OPTIONS.get(type), "target " + name + " options");
+    String fmt = t.path("format").asText("json");
+    AuditFormat format = format(name, fmt, t.path("format_options"));
+    Set<AuditRecord.Level> levels = levels(name, t.path("levels"));
     switch (type) {
-      case "none":
-        return null;
       case "console": {
         String out = o.path("out").asText("stdout");
         if (!out.equals("stdout") && !out.equals("stderr")) {
@@ -111,32 +119,118 @@ public final class AuditConfig {
         }
         return new ConsoleTarget(name, out.equals("stderr") ? System.err : System.out, format, levels);
       }
-      case "file": {
-        FileTarget.Settings s = new FileTarget.Settings();
-        s.hmacKey = hmacKey;
-        if (o.has("max_size")) {
-          s.maxSize = size(name, o.get("max_size").asText());
+      case "file":
+        return file(name, o, format, fmt.equals("json"), levels, hmacKey, besidePacket);
+      case "syslog": {
+        NetworkTarget.Protocol protocol = protocol(name, o.path("protocol").asText("tcp"));
+        String facility = o.path("facility").asText("authpriv");
+        if (SyslogMessage.facility(facility) < 0) {
+          throw new IllegalArgumentException("target " + name + ": facility must be one of "
+              + String.join(", ", SyslogMessage.FACILITIES) + ", not '" + facility + "'");
         }
-        if (o.has("max_age")) {
-          s.maxAge = age(name, o.get("max_age").asText());
+        String sdId = text(o, "sd_id");
+        if (sdId != null && !SyslogMessage.validSdId(sdId)) {
+          throw new IllegalArgumentException("target " + name + ": sd_id must be 1 to 32 printable ASCII characters"
+              + " without space, =, ] or \" (like audit@32473), not '" + sdId + "'");
         }
-        s.maxBackups = o.path("max_backups").asInt(0);
-        s.compress = o.path("compress").asBoolean(true);
-        s.sealEvery = o.path("seal_every").asInt(1);
-        if (o.hasNonNull("signing_key_file")) {
-          s.signingKeyFile = Paths.get(o.get("signing_key_file").asText());
-        }
-        Function<AuditRecord, Path> fileOf = besidePacket;
-        if (o.hasNonNull("filename")) {
-          Path fixed = Paths.get(o.get("filename").asText()).toAbsolutePath();
-          fileOf = r -> fixed;
-        }
-        return new FileTarget(name, fileOf, format, fmt.equals("json"), levels, s);
+        SyslogMessage syslog = new SyslogMessage(SyslogMessage.facility(facility), AppIdentity.hostName(),
+            o.path("tag").asText("support-packet"), ProcessHandle.current().pid(), sdId, format);
+        return new NetworkTarget(name, levels, host(name, o), port(name, o, protocol.syslogPort), protocol,
+            tls(name, o, protocol == NetworkTarget.Protocol.TLS, "protocol: tls"), connectTimeout(name, o),
+            syslog::format, Framing.OCTET_COUNTING);
       }
-      default:
-        throw new IllegalArgumentException("target " + name + ": type must be file, console or none, not '" + type
-            + "' (syslog, tcp and gelf are not built yet)");
+      default: { // tcp
+        boolean secure = o.path("tls").asBoolean(false);
+        return new NetworkTarget(name, levels, host(name, o), port(name, o, 0),
+            secure ? NetworkTarget.Protocol.TLS : NetworkTarget.Protocol.TCP, tls(name, o, secure, "tls: true"),
+            connectTimeout(name, o), r -> format.format(r.fields()), fmt.equals("gelf") ? Framing.NUL : Framing.NEWLINE);
+      }
     }
+  }
+
+  private static AuditFormat format(String name, String fmt, JsonNode fo) {
+    switch (fmt) {
+      case "json":
+        return AuditFormat.json(text(fo, "timestamp_format"));
+      case "plain":
+        return AuditFormat.plain(text(fo, "delim"), text(fo, "timestamp_format"));
+      case "gelf":
+        return AuditFormat.gelf(AppIdentity.hostName());
+      default:
+        throw new IllegalArgumentException("target " + name + ": format must be json, plain or gelf, not '" + fmt + "'");
+    }
+  }
+
+  private static FileTarget file(String name, JsonNode o, AuditFormat format, boolean chained,
+      Set<AuditRecord.Level> levels, byte[] hmacKey, Function<AuditRecord, Path> besidePacket) {
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.hmacKey = hmacKey;
+    if (o.has("max_size")) {
+      s.maxSize = size(name, o.get("max_size").asText());
+    }
+    if (o.has("max_age")) {
+      s.maxAge = duration(name, "max_age", o.get("max_age").asText());
+    }
+    s.maxBackups = o.path("max_backups").asInt(0);
+    s.compress = o.path("compress").asBoolean(true);
+    s.sealEvery = o.path("seal_every").asInt(1);
+    if (o.hasNonNull("signing_key_file")) {
+      s.signingKeyFile = Paths.get(o.get("signing_key_file").asText());
+    }
+    Function<AuditRecord, Path> fileOf = besidePacket;
+    if (o.hasNonNull("filename")) {
+      Path fixed = Paths.get(o.get("filename").asText()).toAbsolutePath();
+      fileOf = r -> fixed;
+    }
+    return new FileTarget(name, fileOf, format, chained, levels, s);
+  }
+
+  private static NetworkTarget.Protocol protocol(String name, String p) {
+    try {
+      return NetworkTarget.Protocol.valueOf(p.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("target " + name + ": protocol must be udp, tcp or tls, not '" + p + "'");
+    }
+  }
+
+  private static String host(String name, JsonNode o) {
+    String host = o.path("host").asText("");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("target " + name + ": options.host is required: the receiver's name or address");
+    }
+    return host;
+  }
+
+  /** @param fallback the port when none is given; 0 when one is required */
+  private static int port(String name, JsonNode o, int fallback) {
+    int port = o.has("port") ? o.get("port").asInt(-1) : fallback;
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("target " + name + ": options.port must be a port number (1 to 65535)"
+          + (o.has("port") ? ", not '" + o.get("port").asText() + "'" : " and is required"));
+    }
+    return port;
+  }
+
+  /** @param enable what turns TLS on for this type, for the message when TLS options come without it */
+  private static Tls tls(String name, JsonNode o, boolean secure, String enable) throws IOException {
+    boolean insecure = o.path("insecure").asBoolean(false);
+    String caCert = text(o, "ca_cert");
+    if (!secure) {
+      if (insecure || caCert != null) {
+        throw new IllegalArgumentException("target " + name + ": ca_cert and insecure apply only to TLS: add " + enable);
+      }
+      return null;
+    }
+    if (insecure && caCert != null) {
+      throw new IllegalArgumentException("target " + name + ": set either ca_cert or insecure: true, not both"
+          + " (insecure trusts any certificate)");
+    }
+    return Tls.of(caCert == null ? null : Paths.get(caCert), insecure);
+  }
+
+  private static Duration connectTimeout(String name, JsonNode o) {
+    return o.hasNonNull("connect_timeout") ? duration(name, "connect_timeout", o.get("connect_timeout").asText())
+        : Duration.ofSeconds(5);
   }
 
   private static Set<AuditRecord.Level> levels(String name, JsonNode list) {
@@ -174,10 +268,13 @@ public final class AuditConfig {
     }
   }
 
-  /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 10s}, or a bare number of days. */
-  static Duration age(String name, String v) {
+  /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code 500ms}, or a bare number of days. */
+  static Duration duration(String name, String key, String v) {
     String s = v.trim().toLowerCase(Locale.ROOT);
     try {
+      if (s.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+      }
       char unit = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
       String n = Character.isDigit(unit) ? s : s.substring(0, s.length() - 1);
       long x = Long.parseLong(n.trim());
@@ -188,13 +285,12 @@ public final class AuditConfig {
           return Duration.ofMinutes(x);
         case 's':
           return Duration.ofSeconds(x);
-        case 'd':
-          return Duration.ofDays(x);
         default:
           return Duration.ofDays(x);
       }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("target " + name + ": max_age must be like 7d, 12h or 30m, not '" + v + "'");
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("target " + name + ": " + key + " must be like 7d, 12h, 30m, 10s or 500ms, not '"
+          + v + "'");
     }
   }
 
@@ -221,7 +317,7 @@ public final class AuditConfig {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!allowed.contains(k)) {
-        throw new IllegalArgumentException(where + ": unknown key '" + k + "' (known: " + new java.util.TreeSet<>(allowed) + ")");
+        throw new IllegalArgumentException(where + ": unknown key '" + k + "' (known: " + new TreeSet<>(allowed) + ")");
       }
     }
   }

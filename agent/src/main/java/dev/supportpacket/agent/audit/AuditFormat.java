@@ -2,12 +2,15 @@ package dev.supportpacket.agent.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** How a record becomes one line of text (without the line end): {@code json} or {@code plain}. */
+/** How a record becomes one message (without line end or framing): {@code json}, {@code plain} or {@code gelf}. */
 public abstract class AuditFormat {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +63,46 @@ public abstract class AuditFormat {
         return sb.toString().replace('\n', ' ');
       }
     };
+  }
+
+  /**
+   * GELF 1.1: {@code version}, {@code host}, {@code short_message}, {@code timestamp} (seconds with milliseconds),
+   * {@code level} (syslog severity), then every other field, and each meta field, as an {@code _}-prefixed additional
+   * field with a string or number value ({@code id} becomes {@code _record_id}: Graylog reserves {@code _id}).
+   */
+  public static AuditFormat gelf(String host) {
+    return new AuditFormat() {
+      @Override
+      public String format(Map<String, Object> fields) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", "1.1");
+        m.put("host", host);
+        m.put("short_message", fields.get("event") + " " + fields.get("status") + " by " + fields.get("user")
+            + " via " + fields.get("client"));
+        Object at = fields.get("createAt");
+        if (at instanceof Long) {
+          m.put("timestamp", BigDecimal.valueOf((Long) at, 3));
+        }
+        m.put("level", AuditRecord.Level.valueOf(String.valueOf(fields.get("level")).toUpperCase(Locale.ROOT)).severity);
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+          if (e.getValue() instanceof Map) {
+            ((Map<?, ?>) e.getValue()).forEach((k, v) -> additional(m, String.valueOf(k), v));
+          } else if (!e.getKey().equals("createAt") && !e.getKey().equals("level")) {
+            additional(m, e.getKey().equals("id") ? "record_id" : e.getKey(), e.getValue());
+          }
+        }
+        return toJson(m);
+      }
+    };
+  }
+
+  private static void additional(Map<String, Object> gelf, String key, Object value) {
+    if (value == null) {
+      return;
+    }
+    String name = "_" + key.replaceAll("[^\\w.-]", "_");
+    gelf.putIfAbsent(name, value instanceof Number || value instanceof String ? value
+        : value instanceof Boolean ? value.toString() : toJson(value));
   }
 
   static String toJson(Object value) {

@@ -24,7 +24,14 @@ public final class AuditRecord {
 
   /** Severity, ordered as syslog's: a target lists the levels it writes. */
   public enum Level {
-    INFO, WARN, ERROR;
+    INFO(6), WARN(4), ERROR(3);
+
+    /** The syslog severity (RFC 5424), also GELF's {@code level}. */
+    public final int severity;
+
+    Level(int severity) {
+      this.severity = severity;
+    }
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -79,6 +86,12 @@ public final class AuditRecord {
 
   public static Builder builder(String event) {
     return new Builder(event);
+  }
+
+  /** A record the audit log writes about itself (seal, rotation, drops): by the agent, on this host. */
+  static Builder ofAgent(String event) {
+    return builder(event).user(System.getProperty("user.name"))
+        .client("agent/" + dev.supportpacket.agent.AppIdentity.generatorVersion()).clientHost("localhost");
   }
 
   public Builder toBuilder() {

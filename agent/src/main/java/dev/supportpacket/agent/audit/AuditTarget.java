@@ -2,14 +2,15 @@ package dev.supportpacket.agent.audit;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Where audit records go. Called only from the audit log's drain thread, one batch at a time, never concurrently, so
- * an implementation needs no locking of its own. A target that is down throws; the log keeps the batch queued (up to
- * its cap) and tries again with the next batch. Remote targets (syslog, TCP, GELF) plug in here.
+ * Where audit records go. Each target has its own sender thread (see {@link AuditLog}) and is called from it only,
+ * one batch at a time, so an implementation needs no locking of its own. A target that is down throws; its records
+ * wait (up to the queue's cap) and are offered again after a back-off.
  */
 public interface AuditTarget {
-  /** The target's name in the configuration, for messages. */
+  /** The target's name in the configuration, for messages and its sender thread's name. */
   String name();
 
   /** Whether this target writes records of {@code level}. */
@@ -22,6 +23,14 @@ public interface AuditTarget {
    */
   void write(List<AuditRecord> batch) throws IOException;
 
-  /** Releases what the target holds between batches (sockets); file targets hold nothing. */
+  /** Releases what the target holds between batches; none of ours hold anything. */
   default void close() {}
+
+  /** Whether records written here leave the host: such targets also get the seals of the chained files. */
+  default boolean offHost() {
+    return false;
+  }
+
+  /** Called once by the log: where a target that seals its own records hands each seal once it is written. */
+  default void forwardSealsTo(Consumer<AuditRecord> sink) {}
 }

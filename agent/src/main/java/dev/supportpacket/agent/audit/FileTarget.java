@@ -1,7 +1,6 @@
 package dev.supportpacket.agent.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -70,6 +70,9 @@ final class FileTarget implements AuditTarget {
   private final boolean chained;
   private final Set<AuditRecord.Level> levels;
   private final Settings settings;
+  private Consumer<AuditRecord> sealSink = seal -> {};
+  /** Seals made but not yet in the file: forwarded only once written, so that a remote copy always has its line. */
+  private final List<AuditRecord> unsentSeals = new ArrayList<>();
 
   /**
    * @param fileOf the file a record goes to: a fixed file, or (the default target) the one beside its packet
@@ -95,7 +98,13 @@ final class FileTarget implements AuditTarget {
   }
 
   @Override
+  public void forwardSealsTo(Consumer<AuditRecord> sink) {
+    this.sealSink = sink;
+  }
+
+  @Override
   public void write(List<AuditRecord> batch) throws IOException {
+    unsentSeals.clear(); // seals of a failed batch were never written
     Map<Path, List<AuditRecord>> byFile = new LinkedHashMap<>();
     for (AuditRecord r : batch) {
       byFile.computeIfAbsent(fileOf.apply(r).toAbsolutePath(), k -> new ArrayList<>()).add(r);
@@ -122,7 +131,7 @@ final class FileTarget implements AuditTarget {
       if (chained && state.unsealed >= Math.max(1, settings.sealEvery)) {
         state = seal(lines, state, file);
       }
-      appendLines(file, lines, state.missingNewline);
+      appendAndForward(file, lines, state.missingNewline);
     }
   }
 
@@ -148,7 +157,7 @@ final class FileTarget implements AuditTarget {
     m.put("seq", state.lastSeq + 1);
     m.put("prev", state.lastLink);
     m.put("chain", settings.hmacKey == null ? "sha256" : "hmac-sha256");
-    AuditRecord.Builder seal = ownRecord(AuditRecord.SEAL)
+    AuditRecord.Builder seal = AuditRecord.ofAgent(AuditRecord.SEAL)
         .meta("from", state.lastSeq - state.unsealed + 1).meta("to", state.lastSeq)
         .meta("prevSeal", state.lastSealLink).meta("alg", signer.alg()).meta("keyId", signer.keyId());
     if (signer.alg().equals(AuditKeys.HMAC)) {
@@ -165,7 +174,17 @@ final class FileTarget implements AuditTarget {
     }
     String line = unsigned.substring(0, unsigned.length() - 1) + ",\"sig\":\"" + sig + "\"}";
     lines.add(line);
-    return state.after(line, settings.hmacKey, true, null);
+    ChainState sealed = state.after(line, settings.hmacKey, true, null);
+    // The copy for off-host targets: same id, and the seal line's own link, which commits to every line before it.
+    unsentSeals.add(seal.meta("file", file.toString()).meta("seq", sealed.lastSeq).meta("link", sealed.lastSealLink)
+        .meta("sig", sig).build());
+    return sealed;
+  }
+
+  private void appendAndForward(Path file, List<String> lines, boolean missingNewline) throws IOException {
+    appendLines(file, lines, missingNewline);
+    unsentSeals.forEach(sealSink);
+    unsentSeals.clear();
   }
 
   /**
@@ -177,7 +196,7 @@ final class FileTarget implements AuditTarget {
     List<String> closing = new ArrayList<>();
     if (state.unsealed > 0) {
       state = seal(closing, state, file);
-      appendLines(file, closing, state.missingNewline);
+      appendAndForward(file, closing, state.missingNewline);
     }
     String ext = extension(file);
     Path rotated = file.resolveSibling(stem(file) + "-" + STAMP.format(Instant.now()) + ext);
@@ -195,11 +214,11 @@ final class FileTarget implements AuditTarget {
     createPrivate(file);
     List<String> opening = new ArrayList<>();
     ChainState fresh = state.newFile();
-    fresh = append(opening, fresh, ownRecord(AuditRecord.ROTATE).meta("previousFile", rotated.getFileName().toString())
+    fresh = append(opening, fresh, AuditRecord.ofAgent(AuditRecord.ROTATE).meta("previousFile", rotated.getFileName().toString())
         .meta("prevSeal", state.lastSealLink).build().fields());
     List<String> pruned = prune(file);
     if (!pruned.isEmpty()) {
-      fresh = append(opening, fresh, ownRecord(AuditRecord.PRUNE).meta("files", pruned)
+      fresh = append(opening, fresh, AuditRecord.ofAgent(AuditRecord.PRUNE).meta("files", pruned)
           .meta("maxBackups", settings.maxBackups).build().fields());
     }
     appendLines(file, opening, false);
@@ -234,11 +253,6 @@ final class FileTarget implements AuditTarget {
 
   private Path keyFile(Path file) {
     return settings.signingKeyFile != null ? settings.signingKeyFile : file.resolveSibling(stem(file) + ".key");
-  }
-
-  private static AuditRecord.Builder ownRecord(String event) {
-    return AuditRecord.builder(event).user(System.getProperty("user.name")).client("agent/" + AppIdentity.generatorVersion())
-        .clientHost("localhost");
   }
 
   private static void appendLines(Path file, List<String> lines, boolean missingNewline) throws IOException {

@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.collect;
 
+import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.report.Outcome;
 import java.time.Duration;
@@ -21,9 +22,6 @@ import java.util.concurrent.TimeoutException;
  * failed; the packet is finished without it.
  */
 public final class CollectorRunner {
-  /** Every thread the agent starts carries this prefix, so that it can be recognised in any thread dump. */
-  public static final String THREAD_PREFIX = "support-packet-";
-
   /**
    * Runs the collectors and returns one outcome each, in the order given. Never throws. Those that
    * {@linkplain Collector#runsAfterOthers run after the others} start when every other one has finished.
@@ -99,9 +97,7 @@ public final class CollectorRunner {
           endNanos = System.nanoTime();
         }
       });
-      Thread t = new Thread(task, THREAD_PREFIX + collector.id());
-      t.setDaemon(true);
-      t.start();
+      Daemon.start(collector.id(), task);
     }
 
     Outcome await() {

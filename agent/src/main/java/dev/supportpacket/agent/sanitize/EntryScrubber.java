@@ -59,9 +59,9 @@ public final class EntryScrubber {
     return out;
   }
 
-  /** False when the chars certainly hold nothing this scrubber would replace (see {@link Sanitizer#mayHoldSecret}). */
-  boolean mayHoldSecret(char[] b, int from, int to) {
-    return sanitizer.mayHoldSecret(b, from, to);
+  /** The end of the whole lines at the start of the chars that hold nothing to replace (see {@link Sanitizer}). */
+  int endOfCleanLines(char[] b, int from, int to) {
+    return sanitizer.endOfCleanLines(b, from, to);
   }
 
   /**

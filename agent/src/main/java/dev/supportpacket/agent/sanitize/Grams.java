@@ -7,21 +7,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds many literal strings in one pass, built for text where hits are rare. Every position's window of the last
- * {@code q} chars is hashed into an 8 KB bit set (it stays in the L1 cache) holding the first {@code q} chars of
- * each literal; only on a hit are the literals with that prefix compared. An Aho-Corasick automaton over hundreds
- * of random secrets walks a table far larger than the cache and was several times slower on logs. Immutable and
- * thread-safe.
+ * Finds many literal strings in one pass, built for text where hits are rare. Each char is folded to its low 5 bits
+ * (which also folds ASCII case), and the window of the last {@code q <= 3} folded chars indexes a 4 KB bit set (it
+ * stays in the L1 cache) that marks the first {@code q} chars of each literal; only on a hit are the literals with
+ * that prefix compared. Folding merges other chars too (digits with some letters, punctuation with control chars):
+ * the filter only gets a few more false hits, which the exact comparison rejects. A multiply-hashed window cost about
+ * twice as much per char, and an Aho-Corasick automaton over hundreds of random secrets walks a table far larger than
+ * the cache and was several times slower on logs. Immutable and thread-safe.
  */
 final class Grams {
-  private static final int FILTER_BITS = 1 << 16;
+  private static final int MAX_Q = 3;
   private static final int[] NONE = new int[0];
   private static final int BUCKETS = 1 << 12;
 
   private final int q;
-  private final long mask;
-  private final long[] filter = new long[FILTER_BITS / 64];
-  /** Literals by the hash of their first q chars (low bits); each bucket is checked by its stored prefix first. */
+  private final int mask;
+  private final long[] filter = new long[(1 << (5 * MAX_Q)) / 64];
+  /** Literals by the low bits of their folded first q chars; each bucket is checked by its stored prefix first. */
   private final Entry[][] buckets = new Entry[BUCKETS][];
   private final int maxLength;
   private final int count;
@@ -32,7 +34,7 @@ final class Grams {
     final long tags;
     final boolean ignoreCase;
     /** The first q chars, folded, as the window holds them; set when the entry is added. */
-    long prefix;
+    int prefix;
 
     Entry(String text, long tags, boolean ignoreCase) {
       this.text = text;
@@ -56,7 +58,7 @@ final class Grams {
 
   Grams(List<Entry> entries) {
     List<Entry> literals = new ArrayList<>();
-    int min = 4;
+    int min = MAX_Q;
     int max = 0;
     for (Entry e : entries) {
       if (!e.text.isEmpty()) {
@@ -67,20 +69,19 @@ final class Grams {
     }
     int n = literals.size();
     this.q = min;
-    this.mask = q == 4 ? -1L : (1L << (16 * q)) - 1;
+    this.mask = (1 << (5 * q)) - 1;
     this.maxLength = max;
     this.count = n;
     Map<Integer, List<Entry>> grouped = new HashMap<>();
     for (Entry e : literals) {
-      long w = 0;
+      int gram = 0;
       for (int j = 0; j < q; j++) {
-        w = (w << 16) | squash(e.text.charAt(j));
+        gram = (gram << 5) | fold5(e.text.charAt(j));
       }
-      int h = hash(w);
-      filter[h >>> 6] |= 1L << h;
+      filter[gram >>> 6] |= 1L << gram;
       Entry copy = new Entry(e.text, e.tags, e.ignoreCase);
-      copy.prefix = w;
-      grouped.computeIfAbsent(h & (BUCKETS - 1), k -> new ArrayList<>()).add(copy);
+      copy.prefix = gram;
+      grouped.computeIfAbsent(gram & (BUCKETS - 1), k -> new ArrayList<>()).add(copy);
     }
     for (Map.Entry<Integer, List<Entry>> e : grouped.entrySet()) {
       List<Entry> list = e.getValue();
@@ -89,21 +90,13 @@ final class Grams {
     }
   }
 
-  /**
-   * What the window holds for a char: bit 5 set, which lower-cases ASCII letters without a branch (an unpredictable
-   * branch per char cost more than the whole hash). It merges a few other chars too ('_' and DEL, '@' and '`'): the
-   * filter only gets a few more false hits, which the exact comparison then rejects.
-   */
-  private static int squash(int c) {
-    return c | 0x20;
+  /** What the window holds for a char: its low 5 bits, the same for an ASCII letter in either case, no branch. */
+  private static int fold5(int c) {
+    return c & 31;
   }
 
   private static char fold(char c) {
     return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-  }
-
-  private static int hash(long w) {
-    return (int) ((w * 0x9E3779B97F4A7C15L) >>> 48);
   }
 
   boolean isEmpty() {
@@ -120,17 +113,17 @@ final class Grams {
       return 0;
     }
     long found = 0;
-    long w = 0;
+    int window = 0;
     long[] f = filter;
     for (int i = 0, n = s.length(); i < n; i++) {
-      w = ((w << 16) | squash(s.charAt(i))) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) != 0 && i >= q - 1) {
-        Entry[] es = buckets[h & (BUCKETS - 1)];
+      window = (window << 5) | fold5(s.charAt(i));
+      int gram = window & mask;
+      if ((f[gram >>> 6] & (1L << gram)) != 0 && i >= q - 1) {
+        Entry[] es = buckets[gram & (BUCKETS - 1)];
         if (es != null) {
           int start = i - q + 1;
           for (Entry e : es) {
-            if (e.prefix == w && s.regionMatches(e.ignoreCase, start, e.text, 0, e.text.length())) {
+            if (e.prefix == gram && s.regionMatches(e.ignoreCase, start, e.text, 0, e.text.length())) {
               found |= e.tags;
             }
           }
@@ -150,22 +143,22 @@ final class Grams {
     }
     int[] out = NONE;
     int k = 0;
-    long w = 0;
+    int window = 0;
     long[] f = filter;
     for (int i = 0, n = s.length(); i < n; i++) {
-      w = ((w << 16) | squash(s.charAt(i))) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) == 0 || i < q - 1) {
+      window = (window << 5) | fold5(s.charAt(i));
+      int gram = window & mask;
+      if ((f[gram >>> 6] & (1L << gram)) == 0 || i < q - 1) {
         continue;
       }
-      Entry[] es = buckets[h & (BUCKETS - 1)];
+      Entry[] es = buckets[gram & (BUCKETS - 1)];
       if (es == null) {
         continue;
       }
       int start = i - q + 1;
       for (Entry e : es) {
         // Longest first: the first literal that matches here covers the others with this prefix.
-        if (e.prefix == w && s.regionMatches(e.ignoreCase, start, e.text, 0, e.text.length())) {
+        if (e.prefix == gram && s.regionMatches(e.ignoreCase, start, e.text, 0, e.text.length())) {
           int end = start + e.text.length();
           if (k > 0 && start < out[k - 1]) {
             out[k - 1] = Math.max(out[k - 1], end);
@@ -184,88 +177,91 @@ final class Grams {
   }
 
   /**
-   * True when a literal occurs within {@code b[off, off+len)}, each byte read as one ISO-8859-1 char. A literal that
-   * starts in this range and runs past its end is not seen: callers overlap their buffers by {@link #maxLength}.
+   * True when a literal occurs within {@code b[off, off+len)}. A literal that starts in this range and runs past its
+   * end is not seen: callers overlap their buffers by {@link #maxLength}.
    */
-  boolean foundIn(byte[] b, int off, int len) {
-    if (count == 0) {
-      return false;
-    }
-    long w = 0;
-    long[] f = filter;
+  boolean foundIn(char[] b, int off, int len) {
     int end = off + len;
-    for (int i = off; i < end; i++) {
-      w = ((w << 16) | squash(b[i] & 0xff)) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) == 0 || i < off + q - 1) {
-        continue;
-      }
-      Entry[] es = buckets[h & (BUCKETS - 1)];
-      if (es == null) {
-        continue;
-      }
-      int start = i - q + 1;
-      for (Entry e : es) {
-        if (e.prefix == w && start + e.text.length() <= end && bytesMatch(b, start, e)) {
-          return true;
-        }
+    for (int i = nextCandidate(b, off, end); i < end; i = nextCandidate(b, i - q + 2, end)) {
+      if (matchesAt(b, i - q + 1, end)) {
+        return true;
       }
     }
     return false;
   }
 
-  private static boolean bytesMatch(byte[] b, int start, Entry e) {
+  /**
+   * The end of the whole lines at the start of {@code b[from, to)} that hold no literal: {@code from} when the first
+   * line holds one, else the index after the '\n' of the last clean line before the first line that holds one (or
+   * that has no '\n' before {@code to}). The streaming filter's screen: one pass over a whole buffer, no call per
+   * line. A literal is seen when it starts in a line and ends before {@code to}, even past that line's end (only a
+   * literal holding '\n' can, and it then marks one line too many: never one too few).
+   */
+  int endOfCleanLines(char[] b, int from, int to) {
+    for (int i = nextCandidate(b, from, to); i < to; i = nextCandidate(b, i - q + 2, to)) {
+      int start = i - q + 1;
+      if (matchesAt(b, start, to)) {
+        return lineStart(b, from, start);
+      }
+    }
+    return lineStart(b, from, to);
+  }
+
+  /** The index after the last '\n' in {@code b[from, before)}, or {@code from}. */
+  private static int lineStart(char[] b, int from, int before) {
+    for (int i = before - 1; i >= from; i--) {
+      if (b[i] == '\n') {
+        return i + 1;
+      }
+    }
+    return from;
+  }
+
+  /**
+   * The hot loop: the first index from {@code from + q - 1} on where the q chars ending there fold to the first chars
+   * of some literal, or {@code to}. Nothing else is in it: with the comparison inlined into the loop, the JIT made the
+   * loop run at half the speed.
+   */
+  private int nextCandidate(char[] b, int from, int to) {
+    int window = 0;
+    long[] f = filter;
+    for (int i = from; i < to; i++) {
+      window = (window << 5) | fold5(b[i]);
+      int gram = window & mask;
+      if ((f[gram >>> 6] & (1L << gram)) != 0 && i >= from + q - 1) {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  /** Whether a literal starts at {@code b[start]} and ends by {@code to}. */
+  private boolean matchesAt(char[] b, int start, int to) {
+    int gram = 0;
+    for (int j = 0; j < q; j++) {
+      gram = (gram << 5) | fold5(b[start + j]);
+    }
+    Entry[] es = buckets[gram & (BUCKETS - 1)];
+    if (es == null) {
+      return false;
+    }
+    for (Entry e : es) {
+      if (e.prefix == gram && start + e.text.length() <= to && charsMatch(b, start, e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean charsMatch(char[] b, int start, Entry e) {
     String lit = e.text;
     for (int j = 0; j < lit.length(); j++) {
-      char c = (char) (b[start + j] & 0xff);
+      char c = b[start + j];
       char l = lit.charAt(j);
       if (c != l && !(e.ignoreCase && fold(c) == fold(l))) {
         return false;
       }
     }
     return true;
-  }
-
-  /** True when a literal occurs within {@code b[from, to)}: the screen for one line of the streaming filter. */
-  boolean foundIn(char[] b, int from, int to) {
-    if (count == 0) {
-      return false;
-    }
-    long w = 0;
-    long[] f = filter;
-    for (int i = from; i < to; i++) {
-      w = ((w << 16) | squash(b[i])) & mask;
-      int h = hash(w);
-      if ((f[h >>> 6] & (1L << h)) != 0 && i >= from + q - 1 && matchesAt(b, i - q + 1, to, w, h)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean matchesAt(char[] b, int start, int to, long w, int h) {
-    Entry[] es = buckets[h & (BUCKETS - 1)];
-    if (es == null) {
-      return false;
-    }
-    for (Entry e : es) {
-      String lit = e.text;
-      if (e.prefix != w || start + lit.length() > to) {
-        continue;
-      }
-      int j = 0;
-      while (j < lit.length()) {
-        char c = b[start + j];
-        char l = lit.charAt(j);
-        if (c != l && !(e.ignoreCase && fold(c) == fold(l))) {
-          break;
-        }
-        j++;
-      }
-      if (j == lit.length()) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -30,22 +30,21 @@ final class LineFilterWriter extends Writer {
   public void write(char[] cbuf, int off, int len) throws IOException {
     int end = off + len;
     int start = off;
-    for (int i = off; i < end; i++) {
-      if (cbuf[i] == '\n') {
-        if (line.length() == 0) {
-          if (!inPrivateKey && !scrubber.mayHoldSecret(cbuf, start, i + 1)) {
-            // The common case: nothing on this line can be a secret; no copy, no regex.
-            out.write(cbuf, start, i + 1 - start);
-          } else {
-            emitLine(new String(cbuf, start, i + 1 - start));
-          }
-        } else {
-          line.append(cbuf, start, i + 1 - start);
-          emitLine(line.toString());
-          line.setLength(0);
-        }
-        start = i + 1;
+    while (start < end) {
+      if (line.length() == 0 && !inPrivateKey) {
+        // The common case: whole lines that cannot hold a secret go on in one piece; no copy, no regex.
+        int clean = scrubber.endOfCleanLines(cbuf, start, end);
+        out.write(cbuf, start, clean - start);
+        start = clean;
       }
+      int lineEnd = indexOfNewline(cbuf, start, end);
+      if (lineEnd < 0) {
+        break;
+      }
+      line.append(cbuf, start, lineEnd + 1 - start);
+      emitLine(line.toString());
+      line.setLength(0);
+      start = lineEnd + 1;
     }
     if (start < end) {
       line.append(cbuf, start, end - start);
@@ -53,6 +52,15 @@ final class LineFilterWriter extends Writer {
         cutLongLine();
       }
     }
+  }
+
+  private static int indexOfNewline(char[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Override

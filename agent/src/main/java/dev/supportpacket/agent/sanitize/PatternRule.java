@@ -26,7 +26,16 @@ final class PatternRule {
     boolean accept(Matcher m, String secret);
   }
 
+  /**
+   * A cheap pre-check of a whole text for a rule whose regex is costly: false only when the regex certainly finds no
+   * secret in it, so skipping the regex then changes nothing.
+   */
+  interface Gate {
+    boolean mayFindIn(String text);
+  }
+
   private static final Check ANY = (m, s) -> true;
+  private static final Gate ALWAYS = s -> true;
 
   final String name;
   final Pattern pattern;
@@ -34,22 +43,28 @@ final class PatternRule {
   /** The group that holds the secret: "s", or null for the whole match, or "*" for whichever of dq/sq/bare. */
   private final String group;
   private final Check check;
+  private final Gate gate;
 
-  private PatternRule(String name, Pattern pattern, List<String> triggers, Check check) {
+  private PatternRule(String name, Pattern pattern, List<String> triggers, Check check, Gate gate) {
     this.name = name;
     this.pattern = pattern;
     this.triggers = List.copyOf(triggers);
     String p = pattern.pattern();
     this.group = p.contains("(?<s>") ? "s" : p.contains("(?<bare>") ? "*" : null;
     this.check = check;
+    this.gate = gate;
   }
 
   static PatternRule of(String name, String regex, List<String> triggers) {
-    return new PatternRule(name, Pattern.compile(regex), triggers, ANY);
+    return new PatternRule(name, Pattern.compile(regex), triggers, ANY, ALWAYS);
   }
 
   static PatternRule of(String name, String regex, List<String> triggers, Check check) {
-    return new PatternRule(name, Pattern.compile(regex), triggers, check);
+    return new PatternRule(name, Pattern.compile(regex), triggers, check, ALWAYS);
+  }
+
+  static PatternRule of(String name, String regex, List<String> triggers, Check check, Gate gate) {
+    return new PatternRule(name, Pattern.compile(regex), triggers, check, gate);
   }
 
   /**
@@ -58,7 +73,12 @@ final class PatternRule {
    * @throws PatternSyntaxException when the regex does not compile
    */
   static PatternRule user(String name, String regex) {
-    return new PatternRule(name, Pattern.compile(regex), List.of(), ANY);
+    return new PatternRule(name, Pattern.compile(regex), List.of(), ANY, ALWAYS);
+  }
+
+  /** False when {@link #pattern} certainly finds no secret in {@code text}: its regex need not run. */
+  boolean mayFindIn(String text) {
+    return gate.mayFindIn(text);
   }
 
   /** Start of the secret within a match found by {@link #pattern}; -1 when this match is not a secret. */
@@ -129,7 +149,8 @@ final class PatternRule {
             "(?<![\\w.\\-])(?<lt><)?(?<k>[A-Za-z_\\-][\\w.\\-]{0,100})(?<sep>[\"']?[ \\t]{0,3}(?:=>?|:)[ \\t]{0,3}|>)"
                 + "(?:\"(?<dq>(?:[^\"\\\\]|\\\\.){1,4096})\"|'(?<sq>[^']{1,4096})'|(?<bare>[^\\s\"',;&)<>\\]}]+))",
             keys.textTriggers(),
-            (m, s) -> assignmentIsSecret(keys, m, s)));
+            (m, s) -> assignmentIsSecret(keys, m, s),
+            text -> holdsSecretKey(keys, text)));
     r.add(of("jwt", "\\beyJ[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]*", List.of("eyj")));
     // A whole block in one string (a config value, a JSON field with \n escapes); the streaming filter handles
     // blocks that span lines.
@@ -195,6 +216,52 @@ final class PatternRule {
     return keys.isSecretInText(m.group("k"))
         && !isPlaceholder(value)
         && !AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * False when the assignment rule certainly finds no secret in {@code s}. The rule's key group is always a whole run
+   * of {@code [\w.\-]} chars (its look-behind and its separator exclude them) followed by its separator, and a secret
+   * needs a key that is secret in text; asking the rule's own decision for every such run never skips a secret, and
+   * costs far less than the regex, which starts at every word of the many lines that only mention a secret word
+   * ({@code c.a.auth.TokenService: started}).
+   */
+  static boolean holdsSecretKey(SecretKeys keys, String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      if (!isKeyChar(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && isKeyChar(s.charAt(i))) {
+        i++;
+      }
+      if (separatorAt(s, i) && keys.isSecretInText(s.substring(start, i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code [\w.\-]} of the assignment regex ({@code \w} is ASCII only there). */
+  private static boolean isKeyChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
+  }
+
+  /** Whether the assignment's separator starts at {@code i}: {@code >}, or {@code ["']?[ \t]{0,3}} then = or :. */
+  private static boolean separatorAt(String s, int i) {
+    int n = s.length();
+    if (i < n && s.charAt(i) == '>') {
+      return true;
+    }
+    if (i < n && (s.charAt(i) == '"' || s.charAt(i) == '\'')) {
+      i++;
+    }
+    for (int blanks = 0; blanks < 3 && i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t'); blanks++) {
+      i++;
+    }
+    return i < n && (s.charAt(i) == '=' || s.charAt(i) == ':');
   }
 
   /** "X-Auth: Bearer abc": the scheme is no secret; the scheme rules above redact what follows it. */

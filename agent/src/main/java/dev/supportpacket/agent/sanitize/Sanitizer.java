@@ -129,18 +129,22 @@ public final class Sanitizer {
       return false;
     }
     // Each read lands after the last (longest literal - 1) bytes of the previous one, so that a secret spanning
-    // two reads is seen whole.
+    // two reads is seen whole. Bytes are searched as ISO-8859-1 chars, one char per byte, as the literals are.
     int overlap = lits.maxLength() - 1;
     byte[] buf = new byte[64 * 1024 + overlap];
+    char[] chars = new char[buf.length];
     int kept = 0;
     int n;
     while ((n = in.read(buf, kept, buf.length - kept)) > 0) {
       int filled = kept + n;
-      if (lits.foundIn(buf, 0, filled)) {
+      for (int i = kept; i < filled; i++) {
+        chars[i] = (char) (buf[i] & 0xff);
+      }
+      if (lits.foundIn(chars, 0, filled)) {
         return true;
       }
       kept = Math.min(overlap, filled);
-      System.arraycopy(buf, filled - kept, buf, 0, kept);
+      System.arraycopy(chars, filled - kept, chars, 0, kept);
     }
     return false;
   }
@@ -168,11 +172,12 @@ public final class Sanitizer {
   }
 
   /**
-   * False when {@code b[from, to)} certainly holds nothing to redact: none of the rules' trigger words and no
-   * learned secret. The streaming filter passes such lines on without scrubbing them.
+   * The end of the whole lines at the start of {@code b[from, to)} that certainly hold nothing to redact: none of the
+   * rules' trigger words and no learned secret (see {@link Grams#endOfCleanLines}). The streaming filter passes
+   * them on without scrubbing them.
    */
-  boolean mayHoldSecret(char[] b, int from, int to) {
-    return rules.runsOnEveryLine() || learned().screen.foundIn(b, from, to);
+  int endOfCleanLines(char[] b, int from, int to) {
+    return rules.runsOnEveryLine() ? from : learned().screen.endOfCleanLines(b, from, to);
   }
 
   /** The learned literals as one matcher, rebuilt only when something new was learned. */

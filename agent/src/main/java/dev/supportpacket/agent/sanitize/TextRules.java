@@ -71,6 +71,9 @@ final class TextRules {
         continue;
       }
       PatternRule rule = rules.get(i);
+      if (!rule.mayFindIn(s)) {
+        continue;
+      }
       Matcher m = rule.pattern.matcher(s);
       while (m.find()) {
         String secret = rule.secret(m);
@@ -96,6 +99,9 @@ final class TextRules {
         continue;
       }
       PatternRule rule = rules.get(i);
+      if (!rule.mayFindIn(out)) {
+        continue;
+      }
       Matcher m = rule.pattern.matcher(out);
       StringBuilder sb = null;
       int last = 0;

@@ -1,8 +1,7 @@
 package dev.supportpacket.agent.trigger;
 
-import dev.supportpacket.agent.PacketResult;
-import dev.supportpacket.agent.PacketService;
-import dev.supportpacket.agent.collect.CollectorRunner;
+import dev.supportpacket.agent.boot.AgentClassLoader;
+import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.options.PacketOptions;
 import java.io.PrintStream;
 import java.util.function.LongSupplier;
@@ -16,16 +15,18 @@ import sun.misc.SignalHandler;
  *
  * <p>A signal has no one to answer to, so the outcome is one {@code support-packet:} line on the application's
  * stderr (the path, or why not) and the MBean's {@code LastPacketPath}/{@code LastOutcome}.
+ *
+ * <p>Installed by premain, so it stays out of the packet code until a signal comes (see {@link AgentClassLoader}).
  */
 public final class SignalTrigger implements SignalHandler, Runnable {
   private final String signal;
-  private final PacketOptions options;
+  private final String agentArgs;
   private final RateLimiter limiter;
   private final PrintStream err;
 
-  private SignalTrigger(String signal, PacketOptions options, PrintStream err) {
-    this.signal = signal;
-    this.options = options.toBuilder().trigger(TriggerContext.Kind.SIGNAL.label()).build();
+  private SignalTrigger(PacketOptions options, String agentArgs, PrintStream err) {
+    this.signal = options.signal();
+    this.agentArgs = agentArgs;
     this.limiter = new RateLimiter(options.minInterval().toNanos(), RateLimiter.SYSTEM_CLOCK);
     this.err = err;
   }
@@ -33,14 +34,15 @@ public final class SignalTrigger implements SignalHandler, Runnable {
   /**
    * Installs the handler for {@code options.signal()} unless it is {@link PacketOptions#SIGNAL_OFF}.
    *
+   * @param agentArgs the argument string {@code options} were parsed from, for the packets
    * @return how many signals were ignored so far (always 0 when the trigger is off)
    * @throws IllegalArgumentException when the JVM does not know the signal or keeps it for itself
    */
-  public static LongSupplier install(PacketOptions options, PrintStream err) {
+  public static LongSupplier install(PacketOptions options, String agentArgs, PrintStream err) {
     if (options.signal().equals(PacketOptions.SIGNAL_OFF)) {
       return RateLimiter.NONE_REFUSED;
     }
-    SignalTrigger trigger = new SignalTrigger(options.signal(), options, err);
+    SignalTrigger trigger = new SignalTrigger(options, agentArgs, err);
     Signal.handle(new Signal(options.signal()), trigger);
     return trigger.limiter;
   }
@@ -48,12 +50,9 @@ public final class SignalTrigger implements SignalHandler, Runnable {
   @Override
   public void handle(Signal sig) {
     try {
-      if (!limiter.tryAcquire()) {
-        return;
+      if (limiter.tryAcquire()) {
+        Daemon.start("signal", this);
       }
-      Thread worker = new Thread(this, CollectorRunner.THREAD_PREFIX + "signal");
-      worker.setDaemon(true);
-      worker.start();
     } catch (Throwable t) {
       // Never into the JVM's signal dispatcher: the application's own handlers run on it too.
     }
@@ -62,11 +61,10 @@ public final class SignalTrigger implements SignalHandler, Runnable {
   /** The worker thread's body: not for callers. */
   @Override
   public void run() {
-    PacketResult r = PacketService.shared().create(options, TriggerContext.signal(signal), new StatusFile(null));
-    if (r.path().isPresent()) {
-      err.println("support-packet: SIG" + signal + ": packet written (" + r.message() + "): " + r.path().get());
-    } else {
-      err.println("support-packet: SIG" + signal + ": no packet: " + r.message());
+    try {
+      err.println(AgentClassLoader.callCore("packetOnSignal", agentArgs, signal));
+    } catch (Throwable t) {
+      err.println("support-packet: SIG" + signal + ": no packet: " + t);
     }
   }
 }

@@ -100,7 +100,7 @@ public final class SupportPacket implements SupportPacketMBean {
   }
 
   /** Who is calling, as far as the connector tells: the authenticated principals and the RMI client's address. */
-  private static TriggerContext caller() {
+  static TriggerContext caller() {
     String host;
     try {
       host = java.rmi.server.RemoteServer.getClientHost();

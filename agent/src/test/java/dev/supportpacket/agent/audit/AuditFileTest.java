@@ -162,6 +162,22 @@ class AuditFileTest {
   }
 
   @Test
+  void aFileWhoseFirstRecordIsOlderThanMaxAgeIsRotated() throws Exception {
+    Path file = dir.resolve("support-packet-audit.jsonl");
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.maxAge = java.time.Duration.ofDays(1);
+    FileTarget t = target(file, s);
+    long twoDaysAgo = System.currentTimeMillis() - java.time.Duration.ofDays(2).toMillis();
+    t.write(List.of(record(1).toBuilder().createAt(twoDaysAgo).build()));
+    assertEquals(0, FileTarget.rotatedFiles(file).size(), "nothing to rotate before the first record");
+    t.write(List.of(record(2)));
+    assertEquals(1, FileTarget.rotatedFiles(file).size());
+    t.write(List.of(record(3)));
+    assertEquals(1, FileTarget.rotatedFiles(file).size(), "the new file's first record is recent");
+    assertNull(verify(dir).problem);
+  }
+
+  @Test
   void maxBackupsDeletesTheOldestAndSaysSo() throws Exception {
     Path file = dir.resolve("support-packet-audit.jsonl");
     FileTarget.Settings s = new FileTarget.Settings();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.MemorySink;
 import dev.supportpacket.agent.packet.Packet;
@@ -56,7 +57,7 @@ class CollectorRunnerTest {
     assertTrue(outcomes.get(3).reason.startsWith("timed out"), outcomes.get(3).reason);
     sleeper[0].join(5000);
     assertTrue(!sleeper[0].isAlive(), "the overrunning collector was interrupted");
-    assertTrue(sleeper[0].getName().startsWith(CollectorRunner.THREAD_PREFIX));
+    assertTrue(sleeper[0].getName().startsWith(Daemon.THREAD_PREFIX));
   }
 
   @Test

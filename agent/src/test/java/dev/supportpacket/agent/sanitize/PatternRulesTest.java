@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -192,5 +193,47 @@ class PatternRulesTest {
     assertFalse(out.contains("first1") || out.contains("second2") || out.contains("third3333"), out);
     assertTrue(out.contains("user=bob"), out);
     assertEquals(Map.of("assignment", 2, "uri-userinfo", 1), e.redactions());
+  }
+
+  private static PatternRule assignmentRule() {
+    return PatternRule.defaults(SecretKeys.defaults()).stream()
+        .filter(r -> r.name.equals("assignment"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void assignmentPreCheckNeverSkipsALineTheRegexFindsASecretIn() {
+    PatternRule rule = assignmentRule();
+    // Keys, separators and values in every shape the regex knows, glued at random.
+    String[] parts = {"password", "Password", "db.password", "api_key", "x-api-key", "apiKey2", "tokens", "auth", "secret",
+        "user", "c.acme.auth.TokenService", "List", "Token", "pass.word", "_pwd", "-token", "9token", "password.policy",
+        "=", "=>", ":", " = ", "  :", "   =", "    =", "\t:", "\"", "'", "\":", "':", "<", ">", "</", " ", ",", ";", "&", "?",
+        ".", "-", "_", "hunter22", "s3cr3t", "${X}", "bob", "ü", "日本", "\\\""};
+    Random rnd = new Random(11);
+    int found = 0;
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int n = rnd.nextInt(12); n >= 0; n--) {
+        sb.append(parts[rnd.nextInt(parts.length)]);
+      }
+      String line = sb.toString();
+      if (!rule.secretsIn(line).isEmpty()) {
+        found++;
+        assertTrue(rule.mayFindIn(line), () -> "pre-check skipped: " + line);
+      }
+    }
+    assertTrue(found > 2_000, "too few lines with a secret to mean anything: " + found);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "2024-05-01 12:00:01 INFO 4711 --- [main] c.acme.auth.TokenService : Order 42 moved to PAID",
+        "Token validated for user 42, expires in 3600 s, scope=orders.read",
+        "\tat com.acme.auth.TokenService.refresh(TokenService.java:42)",
+      })
+  void assignmentPreCheckSkipsLinesThatOnlyMentionASecretWord(String line) {
+    assertFalse(assignmentRule().mayFindIn(line), line);
   }
 }

@@ -1,9 +1,9 @@
 package dev.supportpacket.agent.collect.heap;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
-import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.Progress;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
@@ -121,7 +121,7 @@ public final class HeapDumpCollector implements Collector {
       } catch (InterruptedException | IOException | RuntimeException e) {
         // the dump finished, or its file went away with the scratch directory: nothing more to tell
       }
-    }, CollectorRunner.THREAD_PREFIX + "heap-dump-progress");
+    }, Daemon.THREAD_PREFIX + "heap-dump-progress");
     watcher.setDaemon(true);
     watcher.start();
     try {

@@ -1,0 +1,75 @@
+package dev.supportpacket.agent;
+
+import dev.supportpacket.agent.audit.PacketAudit;
+import dev.supportpacket.agent.boot.Daemon;
+import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.RateLimiter;
+import dev.supportpacket.agent.trigger.StatusFile;
+import dev.supportpacket.agent.trigger.SupportPacket;
+import dev.supportpacket.agent.trigger.TriggerContext;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import javax.management.JMException;
+
+/**
+ * What {@link AgentMain} and the signal handler ask of the packet code, which {@code AgentClassLoader} loads apart
+ * from them: they call these methods by name, so parameters and results are JDK types only, and agent options travel
+ * as the argument string.
+ */
+public final class AgentCore {
+  /**
+   * This agent's version, set once its MBean is registered: the attach CLI reads it to trigger the running agent over
+   * JMX instead of loading it again. Set only then, so that the CLI never finds the agent without its MBean.
+   */
+  public static final String VERSION_PROPERTY = "dev.supportpacket.agent.version";
+
+  private AgentCore() {}
+
+  /**
+   * Registers the MBean unless it already is.
+   *
+   * @param defaultArgs the agent options a {@code createPacket} starts from; already checked at startup
+   * @param ignoredSignals the signal trigger's count of refused signals
+   */
+  public static void registerMBean(String defaultArgs, LongSupplier ignoredSignals) throws JMException {
+    SupportPacket.register(PacketOptions.parse(defaultArgs), ignoredSignals);
+    System.setProperty(VERSION_PROPERTY, AppIdentity.generatorVersion());
+  }
+
+  /** Writes a packet for the signal {@code SIG<signal>} and returns the line that tells the outcome on stderr. */
+  public static String packetOnSignal(String args, String signal) {
+    PacketOptions options = PacketOptions.parse(args).toBuilder().trigger(TriggerContext.Kind.SIGNAL.label()).build();
+    PacketResult r = PacketService.shared().create(options, TriggerContext.signal(signal), new StatusFile(null));
+    if (r.path().isPresent()) {
+      return "support-packet: SIG" + signal + ": packet written (" + r.message() + "): " + r.path().get();
+    }
+    return "support-packet: SIG" + signal + ": no packet: " + r.message();
+  }
+
+  /**
+   * Loaded by the attach CLI: registers the MBean for later triggers, then writes one packet in the background. Bad
+   * options are told in the status file the CLI follows and in the audit log; nothing is thrown.
+   */
+  public static void packetOnAttach(String args) {
+    Optional<Path> statusPath = Optional.empty();
+    try {
+      statusPath = PacketOptions.statusFileIn(args);
+      PacketOptions options = PacketOptions.parse(args);
+      StatusFile status = new StatusFile(options.statusFile().orElse(null));
+      Daemon.start("main", () -> {
+        // The MBean first, so that the CLI's next request finds it; a packet is still written if JMX fails.
+        try {
+          registerMBean(null, RateLimiter.NONE_REFUSED);
+        } catch (Throwable t) {
+          // no JMX trigger for later requests; this one goes on
+        }
+        PacketService.shared().create(options, status);
+      });
+    } catch (Throwable t) {
+      statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
+      PacketAudit.rejectedOptions(TriggerContext.attach(), args, String.valueOf(t.getMessage()));
+    }
+  }
+}

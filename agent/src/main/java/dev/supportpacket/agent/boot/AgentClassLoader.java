@@ -1,0 +1,149 @@
+package dev.supportpacket.agent.boot;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+
+/**
+ * Loads the packet code and its libraries (Jackson, SnakeYAML, Commons Compress) from the jar nested in the agent
+ * jar, when the first trigger fires. The jar the JVM opens at startup then holds only the few classes premain needs:
+ * opening a jar of thousands of entries alone added some 10 ms to the application's start (bench/startup-cost.sh).
+ *
+ * <p>The parent is the platform class loader: the packet code sees the JDK and itself, never the application's classes
+ * (an application with its own, older Jackson keeps it, and so do we), and the application does not see ours. One
+ * instance per JVM, so that every trigger reaches the same packet service.
+ */
+public final class AgentClassLoader extends ClassLoader {
+  /** Where the packet code lies in the agent jar, stored uncompressed (see the agent pom's assembly). */
+  static final String NESTED_JAR = "dev/supportpacket/agent/boot/agent-impl.jar";
+  /** The packet code's side of the calls from here: static methods whose parameters are JDK types. */
+  private static final String CORE_CLASS = "dev.supportpacket.agent.AgentCore";
+
+  private static AgentClassLoader shared;
+
+  static {
+    registerAsParallelCapable();
+  }
+
+  private final NestedJar jar;
+  private final ProtectionDomain domain;
+  private final URLStreamHandler resources = new URLStreamHandler() {
+    @Override
+    protected URLConnection openConnection(URL url) {
+      return new URLConnection(url) {
+        @Override
+        public void connect() {}
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+          byte[] content = jar.read(url.getFile().substring(1));
+          if (content == null) {
+            throw new IOException("no " + url);
+          }
+          return new ByteArrayInputStream(content);
+        }
+      };
+    }
+  };
+
+  private AgentClassLoader(NestedJar jar, URL agentJar) {
+    super("support-packet", ClassLoader.getPlatformClassLoader());
+    this.jar = jar;
+    this.domain = new ProtectionDomain(new CodeSource(agentJar, (Certificate[]) null), null, this, null);
+  }
+
+  /**
+   * Calls the static method {@code name} of the packet code's {@code AgentCore}, loading the packet code first if
+   * this is the first call in this JVM.
+   *
+   * @return what the method returned
+   * @throws Exception what the method threw, or why the packet code cannot be loaded
+   */
+  public static Object callCore(String name, Object... args) throws Exception {
+    for (Method m : shared().loadClass(CORE_CLASS).getMethods()) {
+      if (m.getName().equals(name)) {
+        try {
+          return m.invoke(null, args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+      }
+    }
+    throw new NoSuchMethodException(CORE_CLASS + "." + name);
+  }
+
+  private static synchronized AgentClassLoader shared() throws IOException {
+    if (shared == null) {
+      URL agentJar = agentJar();
+      Path path;
+      try {
+        path = Paths.get(agentJar.toURI());
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        throw new IOException("the agent jar's location " + agentJar + " is not a file", e);
+      }
+      shared = new AgentClassLoader(NestedJar.open(path, NESTED_JAR), agentJar);
+    }
+    return shared;
+  }
+
+  /**
+   * The agent jar the JVM appended to the class path, found by its nested jar rather than by this class's own code
+   * source: the application's class path may hold copies of the boot classes too (attach.jar's demo does).
+   */
+  private static URL agentJar() throws IOException {
+    URL nested = AgentClassLoader.class.getClassLoader().getResource(NESTED_JAR);
+    if (nested == null) {
+      throw new IOException("no " + NESTED_JAR + " on the class path");
+    }
+    URLConnection c = nested.openConnection(); // only parses the URL: nothing is opened before connect()
+    if (!(c instanceof JarURLConnection)) {
+      throw new IOException(nested + " is not inside a jar");
+    }
+    return ((JarURLConnection) c).getJarFileURL();
+  }
+
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    byte[] bytes;
+    try {
+      bytes = jar.read(name.replace('.', '/') + ".class");
+    } catch (IOException e) {
+      throw new ClassNotFoundException(name, e);
+    }
+    if (bytes == null) {
+      throw new ClassNotFoundException(name);
+    }
+    return defineClass(name, bytes, 0, bytes.length, domain);
+  }
+
+  @Override
+  protected URL findResource(String name) {
+    if (!jar.contains(name)) {
+      return null;
+    }
+    try {
+      return new URL("support-packet", null, -1, "/" + name, resources);
+    } catch (java.net.MalformedURLException e) {
+      return null;
+    }
+  }
+
+  @Override
+  protected Enumeration<URL> findResources(String name) {
+    URL url = findResource(name);
+    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+  }
+}
