@@ -49,7 +49,7 @@ public final class AgentCore {
   }
 
   /**
-   * Loaded by the attach CLI: registers the MBean for later triggers, then writes one packet in the background. Bad
+   * Loaded by the attach CLI: writes one packet in the background, and registers the MBean for later triggers. Bad
    * options are told in the status file the CLI follows and in the audit log; nothing is thrown.
    */
   public static void packetOnAttach(String args) {
@@ -58,14 +58,15 @@ public final class AgentCore {
       statusPath = PacketOptions.statusFileIn(args);
       PacketOptions options = PacketOptions.parse(args);
       StatusFile status = new StatusFile(options.statusFile().orElse(null));
-      Daemon.start("main", () -> {
-        // The MBean first, so that the CLI's next request finds it; a packet is still written if JMX fails.
+      Daemon.start("main", () -> PacketService.shared().create(options, status));
+      // Beside the packet, not before it: in a JVM without JMX so far this creates the platform MBean server (hundreds
+      // of classes), which the profile need not wait for. Done long before the packet, for the CLI's next request.
+      Daemon.start("jmx", () -> {
         try {
           registerMBean(null, RateLimiter.NONE_REFUSED);
         } catch (Throwable t) {
           // no JMX trigger for later requests; this one goes on
         }
-        PacketService.shared().create(options, status);
       });
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));

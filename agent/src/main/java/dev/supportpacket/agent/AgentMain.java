@@ -90,7 +90,7 @@ public final class AgentMain {
     }
   }
 
-  /** Loaded by the attach CLI: registers the MBean for later triggers, then writes one packet in the background. */
+  /** Loaded by the attach CLI: writes one packet in the background, and registers the MBean for later triggers. */
   public static void agentmain(String args, Instrumentation inst) {
     try {
       markLoaded();

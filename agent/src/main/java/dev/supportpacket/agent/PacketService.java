@@ -158,9 +158,6 @@ public final class PacketService {
     } catch (InvalidSettingsException e) {
       return PacketResult.failed(FailureKind.BAD_OPTIONS, e.getMessage());
     }
-    ProcessSecrets.learnInto(sanitizer);
-    // Before any collector writes: a password from application.yml must be scrubbed from logs and thread dumps too.
-    ConfigSecrets.learnInto(sanitizer);
     Path scratch;
     try {
       scratch = PrivateFiles.createDirectory(dir.resolve(".support-packet-" + app.pid() + "-" + stamp + ".work"));
@@ -170,8 +167,15 @@ public final class PacketService {
     facts.started();
     try (ZipSink sink = ZipSink.create(file, scratch)) {
       long budget = options.maxSizeMb() > 0 ? options.maxSizeMb() * 1024 * 1024 : Long.MAX_VALUE;
-      Packet packet = new Packet(sanitizer, sink, budget);
-      List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status), packet);
+      // The collectors start at once (the profile's seconds count from here) and write once the sanitizer knows
+      // every secret of the process and its config: a password from application.yml is scrubbed from logs too.
+      Packet packet = Packet.heldUntilOpened(sanitizer, sink, budget);
+      List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
+          packet, () -> {
+            ProcessSecrets.learnInto(sanitizer);
+            ConfigSecrets.learnInto(sanitizer);
+            packet.open();
+          });
       status.phase("writing", 0);
       Report report = new Report(outcomes, packet.entries(), packet.notes());
       // After the collectors: it says whether the packet holds unsanitized memory, known only now.

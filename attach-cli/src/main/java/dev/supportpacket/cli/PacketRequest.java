@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 final class PacketRequest {
   // Short: the last poll adds to the wall time of every packet, and reading a small file is cheap.
-  private static final long POLL_MILLIS = 50;
+  private static final long POLL_MILLIS = 20;
 
   private final TargetProcess target;
   private final PacketOptions.Builder options;

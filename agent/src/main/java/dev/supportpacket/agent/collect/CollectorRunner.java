@@ -27,6 +27,15 @@ public final class CollectorRunner {
    * {@linkplain Collector#runsAfterOthers run after the others} start when every other one has finished.
    */
   public List<Outcome> run(List<Collector> collectors, CollectContext ctx, Packet packet) {
+    return run(collectors, ctx, packet, () -> {});
+  }
+
+  /**
+   * The same, with {@code meanwhile} run on the calling thread once the first wave has started: work the collectors
+   * need to finish but not to start (the packet's writes wait for the secrets to be learned; the profile need not).
+   * If {@code meanwhile} throws, the collectors are cancelled and it is rethrown.
+   */
+  public List<Outcome> run(List<Collector> collectors, CollectContext ctx, Packet packet, Runnable meanwhile) {
     Map<Collector, Outcome> outcomes = new HashMap<>();
     for (boolean lastWave : new boolean[] {false, true}) {
       Map<Collector, Run> running = new LinkedHashMap<>();
@@ -39,6 +48,15 @@ public final class CollectorRunner {
           outcomes.put(c, Outcome.off(c.id(), off.get()));
         } else {
           running.put(c, new Run(c, ctx, packet.ownedBy(c.id())));
+        }
+      }
+      if (!lastWave) {
+        try {
+          meanwhile.run();
+        } catch (RuntimeException | Error e) {
+          // Nothing may be written without it: stop the collectors (their writes are still held) and fail.
+          running.values().forEach(Run::cancel);
+          throw e;
         }
       }
       for (Map.Entry<Collector, Run> e : running.entrySet()) {
@@ -102,6 +120,10 @@ public final class CollectorRunner {
       } catch (CancellationException e) {
         return Outcome.failed(id, millis(), "cancelled");
       }
+    }
+
+    void cancel() {
+      task.cancel(true);
     }
 
     private long millis() {

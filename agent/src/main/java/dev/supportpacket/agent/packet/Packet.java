@@ -10,6 +10,7 @@ import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -31,6 +33,9 @@ import java.util.zip.GZIPInputStream;
  * <p>Fail closed: before an entry is committed its bytes are read once more for every secret learned so far (some
  * are learned while collectors run, after other entries went through the filter). A text entry that still holds
  * one is scrubbed again, counted as {@value #FINAL_CHECK}; a binary entry is dropped.
+ *
+ * <p>A packet {@linkplain #heldUntilOpened held until opened} lets collectors start before the secrets of the process
+ * and its config are learned (the CPU profile should not wait for that): their writes wait for {@link #open}.
  */
 public final class Packet {
   private static final ObjectMapper YAML =
@@ -55,6 +60,8 @@ public final class Packet {
   private final List<EntryRecord> records;
   private final Budget budget;
   private final List<String> notes;
+  /** Counted down by {@link #open}; every write waits for it. */
+  private final CountDownLatch writable;
 
   public Packet(Sanitizer sanitizer, EntrySink sink) {
     this(sanitizer, sink, Long.MAX_VALUE);
@@ -66,22 +73,34 @@ public final class Packet {
    *     {@link OverBudget}; {@code Long.MAX_VALUE} for none
    */
   public Packet(Sanitizer sanitizer, EntrySink sink, long maxBytes) {
-    this(sanitizer, sink, SERVICE, new ArrayList<>(), new Budget(maxBytes), new ArrayList<>());
+    this(sanitizer, sink, SERVICE, new ArrayList<>(), new Budget(maxBytes), new ArrayList<>(), new CountDownLatch(0));
   }
 
   private Packet(Sanitizer sanitizer, EntrySink sink, String owner, List<EntryRecord> records, Budget budget,
-      List<String> notes) {
+      List<String> notes, CountDownLatch writable) {
     this.sanitizer = sanitizer;
     this.sink = sink;
     this.owner = owner;
     this.records = records;
     this.budget = budget;
     this.notes = notes;
+    this.writable = writable;
+  }
+
+  /** A packet whose writes wait until {@link #open} is called, once the sanitizer has learned what it must. */
+  public static Packet heldUntilOpened(Sanitizer sanitizer, EntrySink sink, long maxBytes) {
+    return new Packet(sanitizer, sink, SERVICE, new ArrayList<>(), new Budget(maxBytes), new ArrayList<>(),
+        new CountDownLatch(1));
+  }
+
+  /** Lets the writes of a packet {@linkplain #heldUntilOpened held until opened} go ahead. */
+  public void open() {
+    writable.countDown();
   }
 
   /** The same packet, with entries accounted to one collector in the report. */
   public Packet ownedBy(String collectorId) {
-    return new Packet(sanitizer, sink, collectorId, records, budget, notes);
+    return new Packet(sanitizer, sink, collectorId, records, budget, notes, writable);
   }
 
   /**
@@ -103,7 +122,7 @@ public final class Packet {
 
   /** Writes a text entry; every line passes the sanitizer on its way in. */
   public void addText(String name, TextContent content) throws IOException {
-    writeText(name, sanitizer.forEntry(name), content);
+    writeText(name, scrubberFor(name), content);
   }
 
   /**
@@ -112,7 +131,7 @@ public final class Packet {
    * passes the same filter as {@link #addText}.
    */
   public void addKeyedText(String name, KeyedTextContent content) throws IOException {
-    EntryScrubber scrubber = sanitizer.forEntry(name);
+    EntryScrubber scrubber = scrubberFor(name);
     KeyRedactor redactor = new KeyRedactor() {
       @Override
       public boolean isSecretKey(String key) {
@@ -132,7 +151,7 @@ public final class Packet {
    * before serialization, then the text passes the same filter as any other text.
    */
   public void addYaml(String name, Map<String, ?> tree) throws IOException {
-    EntryScrubber scrubber = sanitizer.forEntry(name);
+    EntryScrubber scrubber = scrubberFor(name);
     Object redacted = scrubber.tree(tree);
     writeText(name, scrubber, w -> YAML.writeValue(w, redacted));
   }
@@ -153,7 +172,7 @@ public final class Packet {
    * would see nothing.
    */
   public void addBinary(String name, BinaryScrubber scrubber, Path source) throws IOException {
-    EntryScrubber text = sanitizer.forEntry(name);
+    EntryScrubber text = scrubberFor(name);
     try (EntrySink.EntryOutput out = sink.begin(name)) {
       scrubber.scrub(source, out.stream(), text);
       if (holdsLearnedSecret(out, name.endsWith(".gz"))) {
@@ -170,12 +189,23 @@ public final class Packet {
    * entry is marked unsanitized, and report.txt, warning.txt, README.html and metadata.yaml say so.
    */
   public void addUnsanitizedBinary(String name, BinaryContent content) throws IOException {
-    EntryScrubber none = sanitizer.forEntry(name);
+    EntryScrubber none = scrubberFor(name);
     try (EntrySink.EntryOutput out = sink.begin(name)) {
       content.writeTo(out.stream());
       out.stream().flush();
       commit(name, out, none, true);
     }
+  }
+
+  /** The entry's scrubber, once the packet is open: no entry is written before the secrets are learned. */
+  private EntryScrubber scrubberFor(String name) throws IOException {
+    try {
+      writable.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the sanitizer to learn the secrets");
+    }
+    return sanitizer.forEntry(name);
   }
 
   private static Writer textWriter(EntryScrubber scrubber, EntrySink.EntryOutput out) {

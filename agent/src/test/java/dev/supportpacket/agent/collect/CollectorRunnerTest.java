@@ -1,6 +1,7 @@
 package dev.supportpacket.agent.collect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.supportpacket.agent.boot.Daemon;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +58,61 @@ class CollectorRunnerTest {
     sleeper[0].join(5000);
     assertTrue(!sleeper[0].isAlive(), "the overrunning collector was interrupted");
     assertTrue(sleeper[0].getName().startsWith(Daemon.THREAD_PREFIX));
+  }
+
+  @Test
+  void collectorsStartAtOnceAndWriteOnlyOnceTheSecretsAreLearned(@TempDir Path scratch) throws Exception {
+    String secret = "planted-S3cret-for-the-gate";
+    CountDownLatch started = new CountDownLatch(1);
+    Collector early = collector("early", (ctx, p) -> {
+      started.countDown();
+      p.addText("early.txt", w -> w.write("the app said " + secret + "\n"));
+    });
+    Sanitizer sanitizer = Sanitizer.withRandomKey();
+    MemorySink sink = new MemorySink();
+    Packet packet = Packet.heldUntilOpened(sanitizer, sink, Long.MAX_VALUE);
+    List<Outcome> outcomes = new CollectorRunner().run(List.of(early), context(scratch), packet, () -> {
+      try {
+        assertTrue(started.await(10, TimeUnit.SECONDS), "the collector started before the learning ended");
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      sanitizer.learnLiteral(secret);
+      packet.open();
+    });
+    assertEquals(Outcome.Status.OK, outcomes.get(0).status, () -> outcomes.get(0).reason);
+    String text = sink.text("early.txt");
+    assertTrue(text.startsWith("the app said [REDACTED:"), text);
+  }
+
+  @Test
+  void aFailureWhileLearningCancelsTheCollectorsAndWritesNothing(@TempDir Path scratch) throws Exception {
+    Thread[] writer = new Thread[1];
+    CountDownLatch started = new CountDownLatch(1);
+    Collector held = collector("held", (ctx, p) -> {
+      writer[0] = Thread.currentThread();
+      started.countDown();
+      p.addText("held.txt", w -> w.write("never\n"));
+    });
+    MemorySink sink = new MemorySink();
+    Packet packet = Packet.heldUntilOpened(Sanitizer.withRandomKey(), sink, Long.MAX_VALUE);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> new CollectorRunner().run(List.of(held), context(scratch), packet, () -> {
+          try {
+            started.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException ie) {
+            throw new AssertionError(ie);
+          }
+          throw new IllegalStateException("cannot learn");
+        }));
+    assertEquals("cannot learn", e.getMessage());
+    writer[0].join(10_000);
+    assertTrue(!writer[0].isAlive(), "the collector waiting to write was interrupted");
+    assertTrue(sink.entries().isEmpty(), () -> sink.entries().keySet().toString());
+  }
+
+  private static CollectContext context(Path scratch) {
+    return new CollectContext(PacketOptions.builder().build(), scratch, Progress.NONE);
   }
 
   interface Body {

@@ -32,14 +32,14 @@ public final class ThreadDumpCollector implements Collector {
     // Ownable synchronizers for every thread (jstack -l) cost a stop-the-world walk of the whole heap: measured
     // 300-475 ms on a 300 MB heap. Monitors come from the stacks for free; synchronizers only where a deadlock is.
     ThreadInfo[] all = mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), false);
-    long[] deadlocked = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
+    long[] deadlocked = Deadlocks.in(all);
     Map<Long, ThreadInfo> byId = new HashMap<>();
     for (ThreadInfo t : all) {
       if (t != null) {
         byId.put(t.getThreadId(), t);
       }
     }
-    if (deadlocked != null && deadlocked.length > 0 && mx.isSynchronizerUsageSupported()) {
+    if (deadlocked.length > 0 && mx.isSynchronizerUsageSupported()) {
       for (ThreadInfo t : mx.getThreadInfo(deadlocked, mx.isObjectMonitorUsageSupported(), true)) {
         if (t != null) {
           byId.put(t.getThreadId(), t);
@@ -52,7 +52,7 @@ public final class ThreadDumpCollector implements Collector {
   private static void write(Writer w, ThreadInfo[] all, long[] deadlocked, Map<Long, ThreadInfo> byId, ThreadMXBean mx)
       throws IOException {
     w.write("Thread dump " + Instant.now() + ", " + all.length + " threads\n\n");
-    if (deadlocked != null && deadlocked.length > 0) {
+    if (deadlocked.length > 0) {
       Arrays.sort(deadlocked);
       w.write("DEADLOCK: " + deadlocked.length + " threads are deadlocked\n");
       for (long id : deadlocked) {
