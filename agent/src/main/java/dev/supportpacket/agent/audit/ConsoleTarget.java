@@ -5,27 +5,14 @@ import java.util.List;
 import java.util.Set;
 
 /** Writes each record as one line on the application's stdout or stderr. No chain: a console is not evidence. */
-final class ConsoleTarget implements AuditTarget {
-  private final String name;
+final class ConsoleTarget extends ConfiguredTarget {
   private final PrintStream out;
   private final AuditFormat format;
-  private final Set<AuditRecord.Level> levels;
 
   ConsoleTarget(String name, PrintStream out, AuditFormat format, Set<AuditRecord.Level> levels) {
-    this.name = name;
+    super(name, levels);
     this.out = out;
     this.format = format;
-    this.levels = levels;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public boolean accepts(AuditRecord.Level level) {
-    return levels.contains(level);
   }
 
   @Override

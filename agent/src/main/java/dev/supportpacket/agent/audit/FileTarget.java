@@ -43,7 +43,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>A file in {@code plain} format is written the same way but without chain or seals: it is for people, not
  * evidence.
  */
-final class FileTarget implements AuditTarget {
+final class FileTarget extends ConfiguredTarget {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -64,11 +64,9 @@ final class FileTarget implements AuditTarget {
     byte[] hmacKey;
   }
 
-  private final String name;
   private final Function<AuditRecord, Path> fileOf;
   private final AuditFormat format;
   private final boolean chained;
-  private final Set<AuditRecord.Level> levels;
   private final Settings settings;
   private Consumer<AuditRecord> sealSink = seal -> {};
   /** Seals made but not yet in the file: forwarded only once written, so that a remote copy always has its line. */
@@ -79,22 +77,11 @@ final class FileTarget implements AuditTarget {
    */
   FileTarget(String name, Function<AuditRecord, Path> fileOf, AuditFormat format, boolean chained,
       Set<AuditRecord.Level> levels, Settings settings) {
-    this.name = name;
+    super(name, levels);
     this.fileOf = fileOf;
     this.format = format;
     this.chained = chained;
-    this.levels = levels;
     this.settings = settings;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public boolean accepts(AuditRecord.Level level) {
-    return levels.contains(level);
   }
 
   @Override

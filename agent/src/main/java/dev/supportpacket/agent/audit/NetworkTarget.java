@@ -22,7 +22,7 @@ import java.util.function.Function;
  * connection that fails mid-batch has the whole batch sent again: a receiver may see a record twice, never miss one
  * silently. Over UDP nothing tells that a datagram was lost.
  */
-final class NetworkTarget implements AuditTarget {
+final class NetworkTarget extends ConfiguredTarget {
   /** The transport, with the port a syslog server listens on by default. */
   enum Protocol {
     UDP(514), TCP(514), TLS(6514);
@@ -34,8 +34,6 @@ final class NetworkTarget implements AuditTarget {
     }
   }
 
-  private final String name;
-  private final Set<AuditRecord.Level> levels;
   private final String host;
   private final int port;
   private final Protocol protocol;
@@ -51,8 +49,7 @@ final class NetworkTarget implements AuditTarget {
    */
   NetworkTarget(String name, Set<AuditRecord.Level> levels, String host, int port, Protocol protocol, Tls tls,
       Duration connectTimeout, Function<AuditRecord, String> message, Framing framing) {
-    this.name = name;
-    this.levels = levels;
+    super(name, levels);
     this.host = host;
     this.port = port;
     this.protocol = protocol;
@@ -60,16 +57,6 @@ final class NetworkTarget implements AuditTarget {
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     this.message = message;
     this.framing = framing;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public boolean accepts(AuditRecord.Level level) {
-    return levels.contains(level);
   }
 
   @Override
