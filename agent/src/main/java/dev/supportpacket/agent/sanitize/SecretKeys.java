@@ -23,9 +23,13 @@ import java.util.regex.Pattern;
  * {@code tokens=}): {@code TokenService.java:42} and {@code c.a.AuthFilter: started} stay readable.
  */
 final class SecretKeys {
-  /** Secret words as they read once normalized, each as its parts so that free text can spell them with separators. */
+  /**
+   * Secret words as they read once normalized, each as its parts so that free text can spell them with separators
+   * ({@code api_key}, {@code pass.word}): keys ignore separators, so the text's pre-check must too.
+   */
   private static final String[][] WORDS = {
-    {"password"}, {"passwd"}, {"passwort"}, {"pwd"}, {"passphrase"}, {"secret"}, {"token"}, {"credential"},
+    {"pass", "word"}, {"pass", "wd"}, {"pass", "wort"}, {"pwd"}, {"pass", "phrase"}, {"secret"}, {"token"},
+    {"credential"},
     {"api", "key"}, {"app", "key"}, {"private", "key"}, {"priv", "key"}, {"access", "key"}, {"account", "key"},
     {"signing", "key"}, {"encryption", "key"}, {"encrypt", "key"}, {"master", "key"}, {"shared", "key"}, {"salt"},
     {"auth"}, {"cookie"}, {"session", "id"}, {"signature"}

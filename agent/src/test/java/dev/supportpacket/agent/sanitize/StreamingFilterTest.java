@@ -53,6 +53,16 @@ class StreamingFilterTest {
     return sb.toString();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"pass.word=hunter2xyz", "db pass_word: hunter2xyz", "Pass-Word = hunter2xyz",
+      "gpg.pass-phrase=hunter2xyz", "PASS_WORT=hunter2xyz"})
+  void aSecretWordSpelledWithSeparatorsInAPlainLineIsStillAKey(String line) throws IOException {
+    // Keys ignore separators; the line's pre-check must not let these pass unread to the assignment rule.
+    String out = filter(sanitizer.forEntry("app.log"), "12:00:01 INFO started with " + line + "\n");
+    assertFalse(out.contains("hunter2xyz"), out);
+    assertTrue(out.contains("[REDACTED:"), out);
+  }
+
   @Test
   void redactsPemPrivateKeyBlockAcrossLinesAndWrites() throws IOException {
     EntryScrubber e = sanitizer.forEntry("app.log");
