@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.audit;
 
+import dev.supportpacket.agent.boot.Daemon;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * seals of chained files (copied to the off-host targets) are what make a missing or rewritten record evident.
  */
 public final class AuditLog {
-  public static final String THREAD_NAME = "support-packet-audit";
+  /** Sender threads are named {@code support-packet-audit-<target>}. */
+  static final String THREAD = "audit";
+  public static final String THREAD_NAME = Daemon.THREAD_PREFIX + THREAD;
   static final int DEFAULT_CAPACITY = 1000;
 
   private final List<TargetLane> lanes = new ArrayList<>();

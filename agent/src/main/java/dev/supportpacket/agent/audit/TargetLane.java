@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.audit;
 
+import dev.supportpacket.agent.boot.Daemon;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,9 +54,7 @@ final class TargetLane {
         dropped.incrementAndGet();
       }
       if (running.compareAndSet(false, true)) {
-        Thread t = new Thread(this::send, AuditLog.THREAD_NAME + "-" + target.name());
-        t.setDaemon(true);
-        t.start();
+        Daemon.start(AuditLog.THREAD + "-" + target.name(), this::send);
       }
     } catch (Throwable t) {
       // Auditing must never break a trigger: at worst this record is lost.

@@ -7,11 +7,12 @@ public final class Daemon {
 
   private Daemon() {}
 
-  /** Starts {@code task} on a new daemon thread named {@code support-packet-<name>}. */
-  public static void start(String name, Runnable task) {
+  /** Starts {@code task} on a new daemon thread named {@code support-packet-<name>}, and returns that thread. */
+  public static Thread start(String name, Runnable task) {
     // concat(), not +: string concatenation would bootstrap java.lang.invoke inside the application's startup.
     Thread t = new Thread(task, THREAD_PREFIX.concat(name));
     t.setDaemon(true);
     t.start();
+    return t;
   }
 }

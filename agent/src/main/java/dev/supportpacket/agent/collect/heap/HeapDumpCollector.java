@@ -112,7 +112,7 @@ public final class HeapDumpCollector implements Collector {
   /** Writes the dump, telling its size as it grows; returns how long dumpHeap took (the application's pause). */
   private static long dump(Path raw, boolean live, Progress progress) throws IOException, InterruptedException {
     HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    Thread watcher = new Thread(() -> {
+    Thread watcher = Daemon.start("heap-dump-progress", () -> {
       try {
         while (!Thread.currentThread().isInterrupted()) {
           progress.phase("heap-dump", -1, Files.exists(raw) ? Files.size(raw) : 0);
@@ -121,9 +121,7 @@ public final class HeapDumpCollector implements Collector {
       } catch (InterruptedException | IOException | RuntimeException e) {
         // the dump finished, or its file went away with the scratch directory: nothing more to tell
       }
-    }, Daemon.THREAD_PREFIX + "heap-dump-progress");
-    watcher.setDaemon(true);
-    watcher.start();
+    });
     try {
       long t0 = System.nanoTime();
       bean.dumpHeap(raw.toString(), live);
