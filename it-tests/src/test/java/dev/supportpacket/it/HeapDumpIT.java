@@ -127,8 +127,12 @@ class HeapDumpIT {
         Map.of(), List.of(seed, keysFile.toString()))) {
       Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--heap-dump", "--output", out.toString());
       assertEquals(0, r.exit, r::toString);
-      byte[] gz = new PacketZip(r.packet()).entries().get("heap/heap.hprof.gz");
+      PacketZip zip = new PacketZip(r.packet());
+      byte[] gz = zip.entries().get("heap/heap.hprof.gz");
       byte[] hprof = gunzip(gz);
+      String report = zip.text("report.txt");
+      assertTrue(report.contains("hprof-number-arrays(") && report.contains("hprof-primitive-fields("), report);
+      assertFalse(report.contains("hprof-unknown-layouts"), "every instance's class layout is in a HotSpot dump");
 
       Map<String, String> keys = new java.util.HashMap<>();
       for (String line : Files.readAllLines(keysFile)) {
