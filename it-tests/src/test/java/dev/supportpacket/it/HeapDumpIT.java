@@ -21,10 +21,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,6 +42,9 @@ import org.netbeans.lib.profiler.heap.PrimitiveArrayInstance;
  * independent HPROF reader still follows references from the app's object to the keys; a too-small disk is refused before anything is written; the
  * raw dump comes only on a loud option and is flagged; a size budget drops the dump.
  */
+// Each test dumps, scrubs and reads back a heap; three run at once on two shared cores (see junit-platform.properties),
+// which under a load of 50 and more took over the default 180 s per test.
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class HeapDumpIT {
   private static final String ACCOUNT = HeapSecretsApp.Account.class.getName();
 
