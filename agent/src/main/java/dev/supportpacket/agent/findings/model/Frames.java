@@ -17,17 +17,11 @@ public final class Frames {
 
   /** {@code java.base@17/java.lang.Thread.sleep(Native Method)} → {@code java.lang.Thread.sleep(Native Method)}. */
   public static String normalize(String frame) {
-    String f = frame.trim();
+    // Lambda addresses first: JDK 21+ writes them with a '/', which is also the module prefix's separator.
+    String f = LAMBDA.matcher(frame.trim()).replaceAll("\\$\\$Lambda");
     int paren = f.indexOf('(');
     int slash = f.lastIndexOf('/', paren < 0 ? f.length() : paren);
-    if (slash >= 0 && !f.startsWith("[")) {
-      String head = f.substring(0, slash);
-      // a module or class loader prefix ("java.base@17.0.15", "app/") holds no '(' and no '$$Lambda'
-      if (!head.contains("$$Lambda")) {
-        f = f.substring(slash + 1);
-      }
-    }
-    return LAMBDA.matcher(f).replaceAll("\\$\\$Lambda");
+    return slash >= 0 && !f.startsWith("[") ? f.substring(slash + 1) : f;
   }
 
   /** {@code pkg.Class.method(File.java:12)} → {@code pkg.Class.method}. */
