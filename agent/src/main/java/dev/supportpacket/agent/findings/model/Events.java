@@ -19,15 +19,15 @@ public final class Events {
   public final List<Allocation> allocation;
 
   Events(JsonNode n) {
-    windowMs = n.path("window_ms").asLong(-1);
-    gcPauseMs = n.path("gc").path("total_pause_ms").asLong(-1);
+    windowMs = Reading.number(n.path("window_ms"));
+    gcPauseMs = Reading.number(n.path("gc").path("total_pause_ms"));
     gcPauses = n.path("gc").path("pauses").size();
     monitorEnter = waits(n.path("monitor_enter"));
     park = waits(n.path("park"));
     List<Io> ios = new ArrayList<>();
     for (JsonNode i : n.path("io")) {
       ios.add(new Io(i.path("kind").asText(""), i.path("target").asText(""), i.path("count").asLong(0),
-          i.path("total_ms").asLong(0), i.path("max_ms").asLong(0), i.path("threads").asLong(0), stack(i.path("stack"))));
+          i.path("total_ms").asLong(0), i.path("max_ms").asLong(0), threadCount(i.path("threads")), stack(i.path("stack"))));
     }
     io = List.copyOf(ios);
     JsonNode t = n.path("exceptions").path("throwables");
@@ -45,9 +45,14 @@ public final class Events {
     for (JsonNode w : arr) {
       out.add(new Wait(w.path("class").asText(""), w.path("thread").asText(""), w.path("count").asLong(0),
           w.path("total_ms").asLong(Math.max(0, w.path("duration_ms").asLong(0))), stack(w.path("stack")),
-          w.path("owner").asText("")));
+          w.path("owner").asText(""), threadCount(w.path("threads"))));
     }
     return List.copyOf(out);
+  }
+
+  /** Threads given as a list of names or as a count; 1 when not given. */
+  private static long threadCount(JsonNode n) {
+    return n.isArray() ? Math.max(1, n.size()) : n.isNumber() ? n.asLong() : 1;
   }
 
   /** A stack given as a list of frames or as one string of frames separated by ';' or new lines. */
@@ -75,8 +80,11 @@ public final class Events {
     public final long totalMs;
     public final List<String> stack;
     public final String owner;
+    /** Distinct threads that waited. */
+    public final long threads;
 
-    Wait(String lockClass, String thread, long count, long totalMs, List<String> stack, String owner) {
+    Wait(String lockClass, String thread, long count, long totalMs, List<String> stack, String owner, long threads) {
+      this.threads = threads;
       this.lockClass = lockClass;
       this.thread = thread;
       this.count = count;

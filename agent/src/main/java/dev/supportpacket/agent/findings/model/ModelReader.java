@@ -26,7 +26,8 @@ public final class ModelReader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern HEADER =
-      Pattern.compile("^\"(.*)\" #(\\d+)( daemon)? prio=\\d+(?: cpu=(\\d+)ms)?( suspended)?( in_native)?\\s*$");
+      Pattern.compile("^\"(.*)\" #(\\d+)( daemon)? prio=\\d+(?: cpu=(\\d+)ms)?( \\[support-packet agent\\])?( suspended)?"
+          + "( in_native)?\\s*$");
   private static final Pattern LOCK = Pattern.compile("<(0x[0-9a-fA-F]+)> \\(a ([^)]*)\\)");
   private static final Pattern OWNER = Pattern.compile(" owned by \".*\" #(\\d+)\\s*$");
   private static final Pattern HISTO_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
@@ -149,12 +150,13 @@ public final class ModelReader {
     for (JsonNode t : s.path("threads")) {
       List<String> locked = new ArrayList<>();
       t.path("locked").forEach(l -> locked.add(l.asText()));
-      threads.add(new ThreadSample(t.path("id").asLong(-1), t.path("name").asText(""), t.path("state").asText(""),
-          t.path("daemon").asBoolean(false), t.path("cpu_ns").asLong(-1), t.path("agent").asBoolean(false),
-          t.path("lock").asText(""), t.path("lock_owner_id").asLong(-1), locked, t.path("in_native").asBoolean(false),
+      threads.add(new ThreadSample(Reading.number(t.path("id")), t.path("name").asText(""),
+          t.path("state").asText(""), t.path("daemon").asBoolean(false), Reading.number(t.path("cpu_ns")),
+          t.path("agent").asBoolean(false), t.path("lock").isTextual() ? t.path("lock").asText() : "",
+          Reading.number(t.path("lock_owner_id")), locked, t.path("in_native").asBoolean(false),
           Events.stack(t.path("stack"))));
     }
-    return new Snapshot(s.path("label").asText(""), s.path("at_ms").asLong(-1), threads);
+    return new Snapshot(s.path("label").asText(""), Reading.number(s.path("at_ms")), threads);
   }
 
   /** The thread dump of an older packet, read as one snapshot. */
@@ -195,8 +197,8 @@ public final class ModelReader {
         }
       }
       long cpuNs = h.group(4) == null ? -1 : Long.parseLong(h.group(4)) * 1_000_000L;
-      threads.add(new ThreadSample(Long.parseLong(h.group(2)), h.group(1), state, h.group(3) != null, cpuNs, false,
-          lock, owner, locked, h.group(6) != null, stack));
+      threads.add(new ThreadSample(Long.parseLong(h.group(2)), h.group(1), state, h.group(3) != null, cpuNs,
+          h.group(5) != null, lock, owner, locked, h.group(7) != null, stack));
       i = j - 1;
     }
     return new Snapshot("dump", -1, threads);

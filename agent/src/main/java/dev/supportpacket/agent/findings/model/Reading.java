@@ -28,6 +28,11 @@ public final class Reading {
     for (String p : path) {
       n = n.path(p);
     }
+    return number(n);
+  }
+
+  /** A number, also one written as text (YAML); -1 for anything else, JSON null included. */
+  static long number(JsonNode n) {
     return n.isNumber() ? n.asLong() : n.isTextual() && n.asText().matches("-?\\d+") ? Long.parseLong(n.asText()) : -1;
   }
 
@@ -117,7 +122,7 @@ public final class Reading {
   public long buffersUsed() {
     long sum = -1;
     for (JsonNode b : node.path("buffers")) {
-      long u = b.path("used").asLong(-1);
+      long u = number(b.path("used"));
       if (u >= 0) {
         sum = Math.max(sum, 0) + u;
       }
@@ -128,8 +133,8 @@ public final class Reading {
   public List<Pool> pools() {
     List<Pool> out = new ArrayList<>();
     for (JsonNode p : node.path("pools")) {
-      out.add(new Pool(p.path("name").asText(""), p.path("type").asText(""), p.path("used").asLong(-1),
-          p.path("committed").asLong(-1), p.path("max").asLong(-1), p.path("after_gc_used").asLong(-1)));
+      out.add(new Pool(p.path("name").asText(""), p.path("type").asText(""), number(p.path("used")),
+          number(p.path("committed")), number(p.path("max")), number(p.path("after_gc_used"))));
     }
     return out;
   }
@@ -137,7 +142,7 @@ public final class Reading {
   public List<Gc> gcs() {
     List<Gc> out = new ArrayList<>();
     for (JsonNode g : node.path("gc")) {
-      out.add(new Gc(g.path("name").asText(""), g.path("count").asLong(-1), g.path("time_ms").asLong(-1)));
+      out.add(new Gc(g.path("name").asText(""), number(g.path("count")), number(g.path("time_ms"))));
     }
     return out;
   }

@@ -19,6 +19,10 @@ public final class CpuHotSpotRule implements Rule {
   static final double HOT_CORE_SHARE = 0.8;
   /** Share of all CPU samples one method needs to be named hot from the profile alone. */
   static final double HOT_SAMPLE_SHARE = 0.5;
+  /** Share of all CPU samples a looping method holds at least (a loop owns its thread's samples). */
+  static final double MIN_PROFILE_SHARE = 0.25;
+  /** How many of the thread's own frames (from the top) may hold the loop. */
+  static final int OWN_FRAMES = 3;
   /** Fewer samples than this say nothing about a method. */
   static final long MIN_SAMPLES = 100;
 
@@ -57,6 +61,32 @@ public final class CpuHotSpotRule implements Rule {
     return out;
   }
 
+  /**
+   * The topmost of the thread's own methods (its first {@link #OWN_FRAMES} application frames in the last snapshot)
+   * that is on its stack in every snapshot: where it loops. "" when none is.
+   */
+  static String commonMethod(List<ThreadSample> history) {
+    ThreadSample last = history.get(history.size() - 1);
+    int own = 0;
+    for (String f : last.stack) {
+      if (Frames.isPlumbing(f)) {
+        continue;
+      }
+      String m = Frames.method(f);
+      boolean everywhere = true;
+      for (ThreadSample s : history) {
+        everywhere &= s.stack.stream().anyMatch(x -> Frames.method(x).equals(m));
+      }
+      if (everywhere) {
+        return m;
+      }
+      if (++own == OWN_FRAMES) {
+        break;
+      }
+    }
+    return "";
+  }
+
   private java.util.Optional<Finding> hot(PacketModel m, ThreadSample t, long spanMs) {
     List<ThreadSample> h = m.history(t.id);
     if (h.size() < 2 || h.get(0).cpuNs < 0 || t.cpuNs < 0) {
@@ -66,10 +96,12 @@ public final class CpuHotSpotRule implements Rule {
     if (share < HOT_CORE_SHARE) {
       return java.util.Optional.empty();
     }
-    String method = Frames.method(Frames.firstOwn(t.stack));
+    String method = commonMethod(h);
+    if (method.isEmpty()) {
+      return java.util.Optional.empty();
+    }
     for (ThreadSample s : h) {
-      if (!s.state.equals("RUNNABLE") || !Frames.method(Frames.firstOwn(s.stack)).equals(method)
-          || !Threads.ioFrame(s).isEmpty()) {
+      if (!s.state.equals("RUNNABLE") || !Threads.ioFrame(s).isEmpty()) {
         return java.util.Optional.empty();
       }
     }
@@ -83,6 +115,10 @@ public final class CpuHotSpotRule implements Rule {
       }
     }
     long total = m.cpuSamples();
+    if (total >= MIN_SAMPLES && inMethod < MIN_PROFILE_SHARE * total) {
+      // The snapshots met it there by chance: the profile says the thread's time is spread over other code.
+      return java.util.Optional.empty();
+    }
     String samples = total > 0 ? "; " + Fmt.pct((double) inMethod / total) + " of all " + Fmt.n(total)
         + " CPU samples are in it" : "";
     // Three agreeing snapshots are a loop; two may be one long task.
@@ -93,8 +129,15 @@ public final class CpuHotSpotRule implements Rule {
     if (line > 0) {
       ev.add(new Evidence(PacketModel.FOLDED, line, method));
     }
+    String site = method;
+    for (String f : t.stack) {
+      if (Frames.method(f).equals(method)) {
+        site = f;
+        break;
+      }
+    }
     return java.util.Optional.of(Finding.scored(id(), score, "Hot thread " + Fmt.quoted(t.name) + " in "
-        + Frames.shortName(Frames.firstOwn(t.stack)), Fmt.quoted(t.name) + " used " + Fmt.pct(share)
+        + Frames.shortName(site), Fmt.quoted(t.name) + " used " + Fmt.pct(share)
         + " of a core over " + Fmt.secs(spanMs) + ", RUNNABLE in " + method + " in " + h.size() + " of "
         + m.snapshots.size() + " snapshots" + samples + ".", ev, Set.of(t.name)));
   }

@@ -80,19 +80,21 @@ public final class LockContentionRule implements Rule {
     Map<String, long[]> byClass = new LinkedHashMap<>();
     Map<String, Set<String>> threads = new HashMap<>();
     for (Events.Wait w : e.monitorEnter) {
-      long[] sum = byClass.computeIfAbsent(w.lockClass, k -> new long[2]);
+      long[] sum = byClass.computeIfAbsent(w.lockClass, k -> new long[3]);
       sum[0] += w.totalMs;
       sum[1] += w.count;
+      sum[2] = Math.max(sum[2], w.threads);
       threads.computeIfAbsent(w.lockClass, k -> new LinkedHashSet<>()).add(w.thread);
     }
     return byClass.entrySet().stream().max((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0])).flatMap(top -> {
       double share = (double) top.getValue()[0] / m.windowMs();
-      if (share < 0.1 || threads.get(top.getKey()).size() < 2) {
+      long waiters = Math.max(top.getValue()[2], threads.get(top.getKey()).size());
+      if (share < 0.1 || waiters < 2) {
         return java.util.Optional.empty();
       }
       int score = share >= BLOCKED_SHARE ? 70 : 45;
       return java.util.Optional.of(Finding.scored(id(), score, "Lock contention on " + top.getKey(),
-          threads.get(top.getKey()).size() + " threads were blocked entering " + top.getKey() + " monitors "
+          waiters + " threads were blocked entering " + top.getKey() + " monitors "
               + Fmt.n(top.getValue()[1]) + " times, " + Fmt.secs(top.getValue()[0]) + " in all over "
               + Fmt.secs(m.windowMs()) + " (" + Fmt.pct(share) + " of one thread's time).",
           List.of(new Evidence(Events.ENTRY, m.lineOf(Events.ENTRY, top.getKey()), "monitor_enter " + top.getKey())),
