@@ -30,9 +30,6 @@ final class LogSummary {
   static final int TOP = 20;
   private static final String OTHER = "(other)";
 
-  private static final Pattern DATE_TIME =
-      Pattern.compile("^\\[?(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}):\\d{2}");
-  private static final Pattern TIME_ONLY = Pattern.compile("^\\[?(\\d{2}:\\d{2}):\\d{2}[.,]\\d{3}");
   /** JUL SimpleFormatter's first line: "Nov 30, 2026 6:13:00 AM com.example.Foo method". */
   private static final Pattern JUL_HEAD =
       Pattern.compile("^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M (\\S+)");
@@ -43,6 +40,7 @@ final class LogSummary {
   private static final Pattern EXCEPTION =
       Pattern.compile("^(?:Caused by: |Exception in thread \"[^\"]*\" )?((?:[a-zA-Z_$][\\w$]*\\.)+[\\w$]*"
           + "(?:Exception|Error|Throwable))(?::|$)");
+  private static final Pattern MESSAGE_START = Pattern.compile("^\\s*[-:|]\\s?");
   private static final Pattern FRAME = Pattern.compile("^\\s+(?:at |\\.\\.\\. \\d+ (?:more|common))");
   private static final Pattern[] PLACEHOLDERS = {
     Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
@@ -150,36 +148,50 @@ final class LogSummary {
     void line(String raw) {
       lines++;
       String line = raw.length() > MAX_LINE ? raw.substring(0, MAX_LINE) : raw;
-      Matcher jul = JUL_LEVEL.matcher(line);
-      if (julMinute != null && jul.lookingAt()) {
-        record(jul.group(1), julMinute, julLogger, jul.group(2), line);
-        julMinute = null;
-        return;
+      char first = line.isEmpty() ? ' ' : line.charAt(0);
+      // Cheap tests before any regex: most lines are INFO/DEBUG records or stack frames.
+      boolean mayStartRecord = (first >= '0' && first <= '9') || first == '[' || (first >= 'A' && first <= 'Z');
+      if (julMinute != null && first >= 'A' && first <= 'Z') {
+        Matcher jul = JUL_LEVEL.matcher(line);
+        if (jul.lookingAt()) {
+          record(jul.group(1), julMinute, julLogger, jul.group(2), line);
+          julMinute = null;
+          return;
+        }
       }
       julMinute = null;
-      String minute = minute(line);
+      String minute = mayStartRecord ? minute(line) : null;
       if (minute == null) {
-        continuation(line);
+        continuation(line, first);
         return;
       }
-      Matcher head = JUL_HEAD.matcher(line);
-      if (head.lookingAt()) {
-        julMinute = minute;
-        julLogger = head.group(1);
+      if (first >= 'A' && first <= 'Z') {
+        Matcher head = JUL_HEAD.matcher(line);
+        if (head.lookingAt()) {
+          julMinute = minute;
+          julLogger = head.group(1);
+          recordLevel = null;
+          inLastError = false;
+          return;
+        }
+      }
+      String head = line.length() > 160 ? line.substring(0, 160) : line;
+      if (head.indexOf("ERROR") < 0 && head.indexOf("WARN") < 0 && head.indexOf("FATAL") < 0
+          && head.indexOf("SEVERE") < 0) {
+        // A record of a level we do not count: it ends the previous record's stack trace.
         recordLevel = null;
         inLastError = false;
         return;
       }
-      String head120 = line.length() > 160 ? line.substring(0, 160) : line;
-      Matcher level = LEVEL.matcher(head120);
+      Matcher level = LEVEL.matcher(head);
       if (!level.find()) {
-        continuation(line);
+        continuation(line, first);
         return;
       }
       String rest = line.substring(level.end());
       int sep = separator(rest);
       String header = sep < 0 ? rest : rest.substring(0, sep);
-      String message = sep < 0 ? rest.trim() : rest.substring(sep).replaceFirst("^\\s*[-:|]\\s?", "");
+      String message = sep < 0 ? rest.trim() : MESSAGE_START.matcher(rest.substring(sep)).replaceFirst("");
       Matcher logger = LOGGER.matcher(header);
       String name = logger.find() ? logger.group(1) : loggerBefore(line.substring(0, level.start()));
       record(level.group(1), minute, name, message, line);
@@ -206,16 +218,16 @@ final class LogSummary {
     }
 
     private String minute(String line) {
-      Matcher dt = DATE_TIME.matcher(line);
-      if (dt.lookingAt()) {
-        return dt.group(1) + "T" + dt.group(2);
+      int at = line.startsWith("[") ? 1 : 0;
+      if (digits(line, at, "dddd-dd-dd") && line.length() > at + 16
+          && (line.charAt(at + 10) == 'T' || line.charAt(at + 10) == ' ') && digits(line, at + 11, "dd:dd:dd")) {
+        return line.substring(at, at + 10) + "T" + line.substring(at + 11, at + 16);
       }
-      Matcher t = TIME_ONLY.matcher(line);
-      if (t.lookingAt()) {
-        return fileDate + "T" + t.group(1);
+      if (digits(line, at, "dd:dd:dd") && line.length() > at + 12
+          && (line.charAt(at + 8) == '.' || line.charAt(at + 8) == ',') && digits(line, at + 9, "ddd")) {
+        return fileDate + "T" + line.substring(at, at + 5);
       }
-      Matcher jul = JUL_HEAD.matcher(line);
-      if (jul.lookingAt()) {
+      if (line.length() > 20 && line.charAt(3) == ' ' && Character.isUpperCase(line.charAt(0))) {
         return julMinute(line);
       }
       return null;
@@ -249,13 +261,16 @@ final class LogSummary {
       }
     }
 
-    private void continuation(String line) {
-      Matcher ex = EXCEPTION.matcher(line);
-      if (ex.lookingAt()) {
+    private void continuation(String line, char first) {
+      boolean exception = Character.isLetter(first) && (line.contains("Exception") || line.contains("Error")
+          || line.contains("Throwable"));
+      Matcher ex = exception ? EXCEPTION.matcher(line) : null;
+      exception = exception && ex.lookingAt();
+      if (exception) {
         Object[] v = bounded(exceptions, ex.group(1), () -> new Object[] {0, line});
         v[0] = (Integer) v[0] + 1;
       }
-      if (inLastError && lastErrorStack.size() < MAX_STACK && (ex.lookingAt() || FRAME.matcher(line).lookingAt())) {
+      if (inLastError && lastErrorStack.size() < MAX_STACK && (exception || FRAME.matcher(line).lookingAt())) {
         lastErrorStack.add(line.trim());
       }
     }
@@ -268,6 +283,21 @@ final class LogSummary {
       f.put("warn", warns);
       files.add(f);
     }
+  }
+
+  /** True when {@code s} at {@code from} matches {@code shape}, where 'd' is a digit and anything else itself. */
+  private static boolean digits(String s, int from, String shape) {
+    if (s.length() < from + shape.length()) {
+      return false;
+    }
+    for (int i = 0; i < shape.length(); i++) {
+      char c = s.charAt(from + i);
+      char want = shape.charAt(i);
+      if (want == 'd' ? c < '0' || c > '9' : c != want) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String kind(String level) {
@@ -337,14 +367,28 @@ final class LogSummary {
     @Override
     public void write(char[] buf, int off, int len) throws IOException {
       out.write(buf, off, len);
-      for (int i = off; i < off + len; i++) {
-        char c = buf[i];
-        if (c == '\n') {
-          state.line(line.toString());
-          line.setLength(0);
-        } else if (c != '\r' && line.length() < MAX_LINE) {
-          line.append(c);
+      int start = off;
+      int end = off + len;
+      for (int i = off; i < end; i++) {
+        if (buf[i] == '\n') {
+          int lineEnd = i > start && buf[i - 1] == '\r' ? i - 1 : i;
+          if (line.length() == 0) {
+            state.line(new String(buf, start, Math.min(lineEnd - start, MAX_LINE)));
+          } else {
+            append(buf, start, lineEnd);
+            state.line(line.toString());
+            line.setLength(0);
+          }
+          start = i + 1;
         }
+      }
+      append(buf, start, end);
+    }
+
+    private void append(char[] buf, int from, int to) {
+      int n = Math.min(to - from, MAX_LINE - line.length());
+      if (n > 0) {
+        line.append(buf, from, n);
       }
     }
 
