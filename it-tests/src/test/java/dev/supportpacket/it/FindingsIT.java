@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -76,7 +78,7 @@ class FindingsIT {
             List.of(SNAPSHOTS)),
         new Case("thread leak", ReportScheduler.class, List.of(), List.of(), "thread-leak", List.of(), List.of()),
         new Case("fd leak", FileArchiver.class, List.of(), List.of(), "fd-exhaustion", List.of(), List.of()),
-        new Case("class leak", PluginHost.class, List.of("-XX:MaxMetaspaceSize=40m"), List.of(), "class-leak",
+        new Case("class leak", PluginHost.class, List.of("-XX:MaxMetaspaceSize=64m"), List.of(), "class-leak",
             List.of(), List.of()),
         new Case("heap over machine", CatalogService.class, List.of("-Xmx" + (machineMb + 8192) + "m"), List.of(),
             "heap-vs-container", List.of(), List.of()),
@@ -95,13 +97,21 @@ class FindingsIT {
     throw new IllegalStateException("no MemTotal in /proc/meminfo");
   }
 
+  /** On JDK 25 the faults whose evidence differs between JDKs (stacks of socket reads, executors, metaspace). */
+  private static final List<String> ON_JDK25 = List.of("healthy idle", "healthy busy", "deadlock", "blocked socket",
+      "hot loop", "thread leak", "class leak", "heap full");
+
   @ParameterizedTest
   @EnumSource(Jdk.class)
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void everyFaultIsNamedAndHealthyServicesGetNoWarning(Jdk jdk) throws Exception {
     Path base = Files.createDirectories(Paths.get(System.getProperty("workDir"), "findings-" + jdk));
-    List<Case> corpus = corpus();
-    // Two at a time: each is a JVM with an agent attached, on a machine of two cores.
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<Case> corpus = new ArrayList<>(corpus());
+    if (jdk == Jdk.JDK25) {
+      corpus.removeIf(c -> !ON_JDK25.contains(c.name));
+    }
+    // Three at a time: each is a JVM with an agent attached, on a machine of two cores.
+    ExecutorService pool = Executors.newFixedThreadPool(3);
     List<Future<String>> results = new ArrayList<>();
     for (Case c : corpus) {
       results.add(pool.submit(() -> check(jdk, c, Files.createDirectories(base.resolve(c.name.replace(' ', '-'))))));
@@ -120,7 +130,9 @@ class FindingsIT {
   /** "" when the packet says what it must; otherwise what went wrong, with the findings. */
   private static String check(Jdk jdk, Case c, Path dir) {
     try (TargetJvm target = TargetJvm.start(jdk, c.app, dir, c.jvmArgs, Map.of(), c.args)) {
-      Cli.Result r = Cli.runIn(dir, Long.toString(target.pid()), "--duration", "2", "--output", dir.toString());
+      // A generous --timeout: on a loaded machine a packet of a busy target can take minutes.
+      Cli.Result r = Cli.runIn(dir, Long.toString(target.pid()), "--duration", "2", "--output", dir.toString(),
+          "--timeout", "170");
       PacketZip packet = new PacketZip(r.packet());
       JsonNode findings = JSON.readTree(packet.text("findings.json")).path("findings");
       List<String> alarming = new ArrayList<>();

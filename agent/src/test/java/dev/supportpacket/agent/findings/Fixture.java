@@ -115,4 +115,15 @@ final class Fixture {
   Analysis analysis() {
     return Analysis.of(model());
   }
+
+  /** The findings of one category. */
+  List<dev.supportpacket.agent.findings.rules.Finding> findings(String id) {
+    List<dev.supportpacket.agent.findings.rules.Finding> out = new ArrayList<>();
+    for (dev.supportpacket.agent.findings.rules.Finding f : analysis().findings()) {
+      if (f.id.equals(id)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.supportpacket.agent.findings.rules.Finding;
 import dev.supportpacket.agent.findings.rules.Severity;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +15,9 @@ class MemoryRulesTest {
   private static final long MB = 1024 * 1024;
 
   private static List<Finding> of(Fixture f, String id) {
-    List<Finding> out = new ArrayList<>();
-    for (Finding x : f.analysis().findings()) {
-      if (x.id.equals(id)) {
-        out.add(x);
-      }
-    }
-    return out;
+    return f.findings(id);
   }
+
 
   private static ObjectNode heap(ObjectNode r, long used, long max, long oldAfterGc) {
     r.putObject("heap").put("used", used).put("committed", max).put("max", max);

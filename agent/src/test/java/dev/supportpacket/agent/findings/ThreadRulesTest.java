@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.supportpacket.agent.findings.rules.Finding;
 import dev.supportpacket.agent.findings.rules.Severity;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,14 +31,9 @@ class ThreadRulesTest {
       "com.acme.Server.loop(Server.java:20)"};
 
   private static List<Finding> of(Fixture f, String id) {
-    List<Finding> out = new ArrayList<>();
-    for (Finding x : f.analysis().findings()) {
-      if (x.id.equals(id)) {
-        out.add(x);
-      }
-    }
-    return out;
+    return f.findings(id);
   }
+
 
   @Test
   void deadlockNamesBothThreadsAndTheLock() {

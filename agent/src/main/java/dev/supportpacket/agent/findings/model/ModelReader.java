@@ -112,13 +112,23 @@ public final class ModelReader {
     if (histogramBytes < 0) {
       notChecked.add("heap contents: no heap/histogram.txt");
     }
-    Map<String, String> flags = new LinkedHashMap<>();
-    JsonNode f = yaml(texts.get(PacketModel.FLAGS));
-    if (f != null) {
-      f.fields().forEachRemaining(e -> flags.put(e.getKey(), e.getValue().asText()));
-    }
+    Map<String, String> flags = flags(texts.get(PacketModel.FLAGS));
     return new PacketModel(names, snapshots, threadsEntry, deadlocks, start, end, events, logs, cpu, histogram,
         histogramBytes, flags, notChecked, texts);
+  }
+
+  /** flags.yaml is one flat "Name: value" per line: read without a YAML parser (cheaper to load in the target). */
+  private static Map<String, String> flags(String text) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    if (text != null) {
+      for (String line : text.split("\n")) {
+        int colon = line.indexOf(": ");
+        if (colon > 0 && !line.startsWith(" ") && !line.startsWith("#")) {
+          flags.put(line.substring(0, colon).trim(), line.substring(colon + 2).trim().replaceAll("^[\"']|[\"']$", ""));
+        }
+      }
+    }
+    return flags;
   }
 
   private static JsonNode json(String text) {

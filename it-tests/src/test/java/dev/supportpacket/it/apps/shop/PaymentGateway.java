@@ -27,6 +27,11 @@ public final class PaymentGateway {
         } catch (IllegalStateException e) {
           LOG.log(Level.SEVERE, "payment failed for order", e);
         }
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        }
       }
     }, "payment-retry");
     t.setDaemon(true);
