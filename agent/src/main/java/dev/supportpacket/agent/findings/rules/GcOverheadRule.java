@@ -13,6 +13,8 @@ import java.util.Set;
 public final class GcOverheadRule implements Rule {
   static final double WARNING = 0.10;
   static final double INFO = 0.05;
+  /** Collections in the window, unless one is old, for a warning. */
+  static final long MIN_COLLECTIONS = 3;
   /** Shorter windows make a single young pause look like a storm. */
   static final long MIN_WINDOW_MS = 1000;
 
@@ -56,7 +58,10 @@ public final class GcOverheadRule implements Rule {
     if (share < INFO) {
       return List.of();
     }
-    int score = share >= WARNING ? (int) Math.min(89, 65 + share * 100) : 45;
+    // One or two long pauses on a starved host inflate the share (wall time); thrashing is many collections or
+    // old ones.
+    boolean thrash = count >= MIN_COLLECTIONS || oldCount > 0;
+    int score = share >= WARNING && thrash ? (int) Math.min(89, 65 + share * 100) : 45;
     return List.of(Finding.scored(id(), score, "GC pauses took " + Fmt.pct(share) + " of the window",
         Fmt.n(count) + " collections" + (oldCount > 0 ? " (" + oldCount + " old/full)" : "") + " paused the"
             + " application for " + Fmt.n(pauseMs) + " ms of " + Fmt.secs(window) + " (throughput "
