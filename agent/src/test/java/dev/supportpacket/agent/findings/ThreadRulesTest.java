@@ -123,6 +123,26 @@ class ThreadRulesTest {
   }
 
   @Test
+  void thePacketsOwnJfrLockIsNoContention() {
+    String events = "{\"version\":1,\"window_ms\":5000,\"monitor_enter\":["
+        + "{\"class\":\"jdk.jfr.internal.PlatformRecorder\",\"thread\":\"JFR Periodic Tasks\",\"owner\":"
+        + "\"support-packet-cpu-profile\",\"count\":1,\"total_ms\":4600,\"threads\":[\"JFR Periodic Tasks\"]},"
+        + "{\"class\":\"jdk.jfr.internal.PlatformRecorder\",\"thread\":\"support-packet-cpu-profile\",\"owner\":"
+        + "\"support-packet-jfr-events\",\"count\":1,\"total_ms\":2300,\"threads\":[\"support-packet-cpu-profile\"]}]}";
+    assertEquals(0, of(packet().entry("jvm/events.json", events), "lock-contention").size());
+  }
+
+  @Test
+  void monitorEnterTimeOfManyThreadsOnOneClassIsContention() {
+    String events = "{\"version\":1,\"window_ms\":5000,\"monitor_enter\":["
+        + "{\"class\":\"com.acme.Ledger\",\"thread\":\"poster-1\",\"owner\":\"poster-2\",\"count\":40,"
+        + "\"total_ms\":9000,\"threads\":[\"poster-1\",\"poster-3\",\"poster-4\"]}]}";
+    List<Finding> c = of(packet().entry("jvm/events.json", events), "lock-contention");
+    assertEquals(1, c.size());
+    assertTrue(c.get(0).alarming());
+  }
+
+  @Test
   void workersAllReadingOneSocketAreBlockedIoExplainingStarvation() {
     Fixture f = packet();
     for (int snap = 0; snap < 3; snap++) {

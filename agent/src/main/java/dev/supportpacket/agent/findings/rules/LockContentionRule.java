@@ -39,7 +39,8 @@ public final class LockContentionRule implements Rule {
     for (Snapshot s : m.snapshots) {
       Map<String, List<ThreadSample>> byLock = new HashMap<>();
       for (ThreadSample t : Threads.app(s)) {
-        if (t.state.equals("BLOCKED") && !t.lock.isEmpty() && !deadlocked.contains(t.id)) {
+        boolean ownedByUs = s.thread(t.lockOwnerId).map(o -> o.agent).orElse(false);
+        if (t.state.equals("BLOCKED") && !t.lock.isEmpty() && !deadlocked.contains(t.id) && !ownedByUs) {
           byLock.computeIfAbsent(t.lock, k -> new ArrayList<>()).add(t);
         }
       }
@@ -75,11 +76,23 @@ public final class LockContentionRule implements Rule {
     return out;
   }
 
+  /**
+   * A wait of the packet itself: JFR's own recorder lock, or a thread or owner of the agent. Real, but never the
+   * application's problem, and our own recordings' starts and stops must not read as a convoy.
+   */
+  static boolean ours(Events.Wait w) {
+    return w.lockClass.startsWith("jdk.jfr.") || Threads.isAgent(w.thread) || Threads.isAgent(w.owner)
+        || w.thread.startsWith("JFR ");
+  }
+
   /** Blocking that ended inside the window, summed per lock class. */
   private java.util.Optional<Finding> fromEvents(PacketModel m, Events e) {
     Map<String, long[]> byClass = new LinkedHashMap<>();
     Map<String, Set<String>> threads = new HashMap<>();
     for (Events.Wait w : e.monitorEnter) {
+      if (ours(w)) {
+        continue;
+      }
       long[] sum = byClass.computeIfAbsent(w.lockClass, k -> new long[3]);
       sum[0] += w.totalMs;
       sum[1] += w.count;

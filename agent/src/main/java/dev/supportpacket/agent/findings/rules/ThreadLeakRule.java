@@ -51,8 +51,8 @@ public final class ThreadLeakRule implements Rule {
       }
       List<ThreadSample> ts = members.get(pattern);
       ThreadSample t = ts.get(0);
-      out.add(Finding.scored(id(), 75, ts.size() + " threads named \"" + pattern + "\" created from "
-          + Threads.site(t), ts.size() + " live threads are named \"" + pattern + "\" with " + numbers.size()
+      out.add(Finding.scored(id(), 75, ts.size() + " threads named \"" + pattern + "\": " + numbers.size()
+          + " pools or threads created and never ended", ts.size() + " live threads are named \"" + pattern + "\" with " + numbers.size()
           + " different numbers in the first place: a pool or thread is created again and again and never shut"
           + " down; most wait at " + Threads.site(t) + " (" + t.state + ").",
           List.of(Threads.evidence(m, t, Fmt.quoted(t.name) + " " + t.state + " at " + t.top())), Set.of(pattern)));

@@ -31,6 +31,11 @@ final class Threads {
 
   private Threads() {}
 
+  /** A thread name of the packet agent's own (its threads are daemons named support-packet-*). */
+  static boolean isAgent(String threadName) {
+    return threadName.startsWith("support-packet");
+  }
+
   /** The application's threads of a snapshot: the packet agent's own are left out. */
   static List<ThreadSample> app(Snapshot s) {
     List<ThreadSample> out = new ArrayList<>();
