@@ -110,8 +110,8 @@ class FindingsIT {
     if (jdk == Jdk.JDK25) {
       corpus.removeIf(c -> !ON_JDK25.contains(c.name));
     }
-    // Three at a time: each is a JVM with an agent attached, on a machine of two cores.
-    ExecutorService pool = Executors.newFixedThreadPool(3);
+    // Two at a time (and the other JDK's two beside them): each is a JVM with an agent attached, on two cores.
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     List<Future<String>> results = new ArrayList<>();
     for (Case c : corpus) {
       results.add(pool.submit(() -> check(jdk, c, Files.createDirectories(base.resolve(c.name.replace(' ', '-'))))));

@@ -49,6 +49,22 @@ class MemoryRulesTest {
   }
 
   @Test
+  void aHeapThreeQuartersFullThatMakesTheGcThrashIsTheCause() {
+    Fixture f = packet().readings(gc(heap(reading(0), 50 * MB, 64 * MB, 48 * MB), 1177, 17138, 28, 4254),
+        gc(heap(reading(5000), 50 * MB, 64 * MB, 49 * MB), 1215, 18393, 29, 4457));
+    List<Finding> all = f.analysis().findings();
+    assertEquals("heap-exhaustion", all.get(0).id, "root cause first");
+    assertTrue(all.get(0).explains.contains("gc-overhead"));
+  }
+
+  @Test
+  void aHeapThreeQuartersFullWithCalmGcIsFine() {
+    Fixture f = packet().readings(gc(heap(reading(0), 50 * MB, 64 * MB, 48 * MB), 10, 100, 0, 0),
+        gc(heap(reading(5000), 50 * MB, 64 * MB, 49 * MB), 11, 110, 0, 0));
+    assertEquals(List.of(), f.analysis().findings());
+  }
+
+  @Test
   void aHeapFullOfGarbageIsNotExhausted() {
     Fixture f = packet().readings(gc(heap(reading(0), 240 * MB, 256 * MB, 60 * MB), 10, 100, 0, 0),
         gc(heap(reading(5000), 250 * MB, 256 * MB, 60 * MB), 12, 120, 0, 0));

@@ -23,45 +23,66 @@ public final class GcOverheadRule implements Rule {
     return "gc-overhead";
   }
 
-  @Override
-  public List<Finding> apply(PacketModel m) {
-    long window = m.windowMs();
-    if (window < MIN_WINDOW_MS) {
-      return List.of();
-    }
+  /** Pause time, collections and old collections over the window, with the entry they come from. */
+  static final class Pauses {
+    final long window;
     long pauseMs = -1;
-    long count = 0;
-    long oldCount = 0;
+    long count;
+    long oldCount;
     String entry = "";
+
+    Pauses(long window) {
+      this.window = window;
+    }
+
+    /** Share of the window the application stood still, -1 when unknown. */
+    double share() {
+      return pauseMs < 0 || window < MIN_WINDOW_MS ? -1 : (double) pauseMs / window;
+    }
+
+    boolean thrash() {
+      // One or two long pauses on a starved host inflate the share (wall time); thrashing is many collections or
+      // old ones.
+      return count >= MIN_COLLECTIONS || oldCount > 0;
+    }
+  }
+
+  static Pauses pauses(PacketModel m) {
+    Pauses p = new Pauses(m.windowMs());
     if (m.hasDelta()) {
-      pauseMs = 0;
-      entry = m.end.get().entry;
+      p.pauseMs = 0;
+      p.entry = m.end.get().entry;
       for (Reading.Gc end : m.end.get().gcs()) {
         for (Reading.Gc start : m.start.get().gcs()) {
           if (start.name.equals(end.name) && end.pauses() && end.timeMs >= start.timeMs && start.timeMs >= 0) {
-            pauseMs += end.timeMs - start.timeMs;
-            count += end.count - start.count;
-            oldCount += end.isOld() ? end.count - start.count : 0;
+            p.pauseMs += end.timeMs - start.timeMs;
+            p.count += end.count - start.count;
+            p.oldCount += end.isOld() ? end.count - start.count : 0;
           }
         }
       }
     }
-    if (m.events.isPresent() && m.events.get().gcPauseMs >= 0 && m.events.get().gcPauseMs > pauseMs) {
-      pauseMs = m.events.get().gcPauseMs;
-      count = Math.max(count, m.events.get().gcPauses);
-      entry = Events.ENTRY;
+    if (m.events.isPresent() && m.events.get().gcPauseMs >= 0 && m.events.get().gcPauseMs > p.pauseMs) {
+      p.pauseMs = m.events.get().gcPauseMs;
+      p.count = Math.max(p.count, m.events.get().gcPauses);
+      p.entry = Events.ENTRY;
     }
-    if (pauseMs < 0) {
-      return List.of();
-    }
-    double share = (double) pauseMs / window;
+    return p;
+  }
+
+  @Override
+  public List<Finding> apply(PacketModel m) {
+    Pauses p = pauses(m);
+    double share = p.share();
     if (share < INFO) {
       return List.of();
     }
-    // One or two long pauses on a starved host inflate the share (wall time); thrashing is many collections or
-    // old ones.
-    boolean thrash = count >= MIN_COLLECTIONS || oldCount > 0;
-    int score = share >= WARNING && thrash ? (int) Math.min(89, 65 + share * 100) : 45;
+    long window = p.window;
+    long pauseMs = p.pauseMs;
+    long count = p.count;
+    long oldCount = p.oldCount;
+    String entry = p.entry;
+    int score = share >= WARNING && p.thrash() ? (int) Math.min(89, 65 + share * 100) : 45;
     return List.of(Finding.scored(id(), score, "GC pauses took " + Fmt.pct(share) + " of the window",
         Fmt.n(count) + " collections" + (oldCount > 0 ? " (" + oldCount + " old/full)" : "") + " paused the"
             + " application for " + Fmt.n(pauseMs) + " ms of " + Fmt.secs(window) + " (throughput "

@@ -16,6 +16,8 @@ import java.util.Set;
 public final class HeapExhaustionRule implements Rule {
   static final double WARNING = 0.8;
   static final double CRITICAL = 0.9;
+  /** Full enough to be the cause when the GC thrashes. */
+  static final double THRASHING = 0.7;
   /** MAT's leak-suspect threshold. */
   static final double SUSPECT = 0.10;
 
@@ -39,7 +41,10 @@ public final class HeapExhaustionRule implements Rule {
         continue;
       }
       double full = (double) p.afterGcUsed / max;
-      if (full < WARNING) {
+      GcOverheadRule.Pauses gc = GcOverheadRule.pauses(m);
+      // Less full, but the GC already thrashes on it: the full heap is the cause to name.
+      boolean thrashing = full >= THRASHING && gc.share() >= GcOverheadRule.WARNING && gc.thrash();
+      if (full < WARNING && !thrashing) {
         continue;
       }
       int score = full >= CRITICAL ? 92 : 75;
@@ -49,7 +54,8 @@ public final class HeapExhaustionRule implements Rule {
       return List.of(Finding.scored(id(), score, "Heap " + Fmt.pct(full) + " full after GC ("
           + Fmt.mb(p.afterGcUsed) + " of " + Fmt.mb(max) + " in " + p.name + ")",
           p.name + " still held " + Fmt.mb(p.afterGcUsed) + " of its " + Fmt.mb(max) + " max after the last"
-              + " collection: the live data nearly fills the heap, so the GC runs often and frees little. The heap"
+              + " collection" + (gc.share() > 0 ? " (GC pauses " + Fmt.pct(gc.share()) + " of the window)" : "")
+              + ": the live data nearly fills the heap, so the GC runs often and frees little. The heap"
               + " is too small for the load, or something keeps objects it no longer needs." + holders, ev, Set.of()));
     }
     return List.of();
