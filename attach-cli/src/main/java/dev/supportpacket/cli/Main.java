@@ -40,7 +40,7 @@ public final class Main implements Callable<Integer> {
     TargetProcess target = TargetProcess.verify(pid);
     return new PacketRequest(target, options, packet.timeout(), packet.progressView())
         .run()
-        .print(System.out, System.err);
+        .print(System.out, System.err, packet.quiet);
   }
 
   public static void main(String[] args) {
@@ -57,7 +57,7 @@ public final class Main implements Callable<Integer> {
     CommandLine cmd = new CommandLine(new Main());
     if (args.length == 0 || !PID.matcher(args[0]).matches()) {
       // Only when no pid leads: their models cost tens of ms of a start that is on every packet's clock.
-      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AuditCommand()}) {
+      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AnalyzeCommand(), new AuditCommand()}) {
         cmd.addSubcommand(sub);
       }
     }

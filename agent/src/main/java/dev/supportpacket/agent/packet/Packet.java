@@ -44,6 +44,11 @@ public final class Packet {
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET));
+  /** Indented: the line filter then sees one value per line, as it sees one setting per line in YAML. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   /** Count name of the redactions made by the second scrub of a text entry. */
   public static final String FINAL_CHECK = "final-check";
@@ -156,6 +161,19 @@ public final class Packet {
     writeText(name, scrubber, w -> YAML.writeValue(w, redacted));
   }
 
+  /**
+   * Writes a JSON entry from a tree of maps, lists and scalars, redacted as {@link #addYaml} redacts: by key, then
+   * every string as text, then every line through the filter.
+   */
+  public void addJson(String name, Map<String, ?> tree) throws IOException {
+    EntryScrubber scrubber = scrubberFor(name);
+    Object redacted = scrubber.tree(tree);
+    writeText(name, scrubber, w -> {
+      JSON.writeValue(w, redacted);
+      w.write('\n');
+    });
+  }
+
   /** The one path of every text entry: through the scrubber's line filter, then the final check, then commit. */
   private void writeText(String name, EntryScrubber scrubber, TextContent content) throws IOException {
     try (EntrySink.EntryOutput out = sink.begin(name)) {
@@ -248,6 +266,14 @@ public final class Packet {
       scrubber.addCounts(Map.of(FINAL_CHECK, Math.max(n, 1)));
       commit(name, second, scrubber, false);
     }
+  }
+
+  /**
+   * The committed, sanitized bytes of an entry the sink keeps readable (see {@link EntrySink#committed}); empty
+   * when it does not. For the analysis at the end of the packet, which reads only what already passed the sanitizer.
+   */
+  public java.util.Optional<InputStream> committed(String name) throws IOException {
+    return sink.committed(name);
   }
 
   /** Every entry written so far, in order. */

@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -25,9 +29,13 @@ public final class ZipSink implements EntrySink, AutoCloseable {
   private final Path scratchDir;
   private final ZipArchiveOutputStream zip;
   private final AtomicLong counter = new AtomicLong();
+  /** Names whose scratch copy stays until the sink closes, so that the packet's analysis can read them back. */
+  private final Set<String> keep;
+  private final Map<String, Path> kept = new ConcurrentHashMap<>();
   private boolean sealed;
 
-  private ZipSink(Path partFile, Path finalFile, Path scratchDir, ZipArchiveOutputStream zip) {
+  private ZipSink(Path partFile, Path finalFile, Path scratchDir, ZipArchiveOutputStream zip, Set<String> keep) {
+    this.keep = Set.copyOf(keep);
     this.partFile = partFile;
     this.finalFile = finalFile;
     this.scratchDir = scratchDir;
@@ -40,11 +48,19 @@ public final class ZipSink implements EntrySink, AutoCloseable {
    * @param scratchDir a private directory (0700) for entries in progress; emptied and removed on close
    */
   public static ZipSink create(Path finalFile, Path scratchDir) throws IOException {
+    return create(finalFile, scratchDir, Set.of());
+  }
+
+  /**
+   * As {@link #create(Path, Path)}, keeping the committed bytes of the entries named in {@code keep} readable
+   * through {@link #committed} until the sink closes: small text entries the packet's analysis reads.
+   */
+  public static ZipSink create(Path finalFile, Path scratchDir, Set<String> keep) throws IOException {
     Path part = finalFile.resolveSibling("." + finalFile.getFileName() + ".part");
     PrivateFiles.createFile(part);
     try {
       FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      return new ZipSink(part, finalFile, scratchDir, new ZipArchiveOutputStream(ch));
+      return new ZipSink(part, finalFile, scratchDir, new ZipArchiveOutputStream(ch), keep);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(part);
       throw e;
@@ -95,6 +111,9 @@ public final class ZipSink implements EntrySink, AutoCloseable {
           Files.copy(scratch, zip);
           zip.closeArchiveEntry();
         }
+        if (keep.contains(name)) {
+          kept.put(name, scratch);
+        }
         return size;
       }
 
@@ -103,10 +122,18 @@ public final class ZipSink implements EntrySink, AutoCloseable {
         if (!closed) {
           closed = true;
           os.close();
-          Files.deleteIfExists(scratch);
+          if (!scratch.equals(kept.get(name))) {
+            Files.deleteIfExists(scratch);
+          }
         }
       }
     };
+  }
+
+  @Override
+  public Optional<InputStream> committed(String name) throws IOException {
+    Path p = kept.get(name);
+    return p == null ? Optional.empty() : Optional.of(Files.newInputStream(p));
   }
 
   /** Finishes the zip and gives it its final name. Entries committed afterwards are refused. */
