@@ -46,11 +46,25 @@ class EvidenceIT {
       JsonNode start = snaps.get("snapshots").get(0);
       JsonNode end = snaps.get("snapshots").get(2);
       assertEquals(3, snaps.get("snapshots").size());
-      JsonNode pricerStart = named(start, OrderDeskApp.PRICER);
-      JsonNode pricerEnd = named(end, OrderDeskApp.PRICER);
-      double seconds = (end.get("at_ms").asLong() - start.get("at_ms").asLong()) / 1000.0;
-      double cores = (pricerEnd.get("cpu_ns").asLong() - pricerStart.get("cpu_ns").asLong()) / 1e9 / seconds;
-      assertTrue(seconds >= 4 && cores > 0.05, "the pricer burns CPU: " + cores + " of a core over " + seconds + " s");
+      // The machine may be shared: the pricer's share of a core is not the point, that it burns most of the app is.
+      long seconds = end.get("at_ms").asLong() - start.get("at_ms").asLong();
+      assertTrue(seconds >= 4000, "the snapshots span the window: " + seconds + " ms");
+      String busiest = null;
+      long most = -1;
+      for (JsonNode t : end.get("threads")) {
+        String name = t.get("name").asText();
+        if (t.get("agent").asBoolean() || name.contains("CompilerThread") || t.get("cpu_ns").asLong() < 0) {
+          continue;
+        }
+        JsonNode before = byId(start, t.get("id").asLong());
+        long used = t.get("cpu_ns").asLong() - (before == null ? 0 : before.get("cpu_ns").asLong());
+        if (used > most) {
+          most = used;
+          busiest = name;
+        }
+      }
+      assertEquals(OrderDeskApp.PRICER, busiest, "the pricer used most CPU in the window (" + most + " ns)");
+      assertTrue(most > 0);
       long writer = named(end, OrderDeskApp.STOCK_WRITER).get("id").asLong();
       int waitersSeen = 0;
       for (JsonNode s : snaps.get("snapshots")) {
@@ -136,6 +150,15 @@ class EvidenceIT {
       }
     }
     throw new AssertionError("no thread " + name + " in snapshot " + snapshot.get("label"));
+  }
+
+  private static JsonNode byId(JsonNode snapshot, long id) {
+    for (JsonNode t : snapshot.get("threads")) {
+      if (t.get("id").asLong() == id) {
+        return t;
+      }
+    }
+    return null;
   }
 
   private static long gcCount(JsonNode reading) {
