@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -295,7 +296,7 @@ public final class AuditConfig {
   }
 
   private static byte[] readKey(Path file) throws IOException {
-    byte[] raw = Files.readAllBytes(file);
+    byte[] raw = PrivateFiles.readSmall(file, "hmac_key_file", AuditKeys.MAX_KEY_FILE);
     String text = new String(raw, java.nio.charset.StandardCharsets.US_ASCII).trim();
     byte[] key;
     try {

@@ -1,6 +1,7 @@
 package dev.supportpacket.agent.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -234,8 +236,15 @@ public final class AuditVerifier {
     if (Files.isReadable(key)) {
       return AuditKeys.Checker.load(key);
     }
+    // The default key lives in the user's state directory, not beside the file.
+    Optional<Path> state = PrivateFiles.stateDirectory()
+        .map(d -> AuditKeys.publicKeyFileFor(d.resolve(FileTarget.DEFAULT_KEY))).filter(Files::isReadable);
+    if (state.isPresent()) {
+      return AuditKeys.Checker.load(state.get());
+    }
     throw new IllegalArgumentException("no key to check the seals with: neither " + pub + " nor " + key
-        + " is readable; give --public-key");
+        + " nor the .pub in the state directory (~/.local/state/support-packet of the user who wrote it) is readable;"
+        + " give --public-key");
   }
 
   private byte[] requireHmac() {

@@ -4,18 +4,16 @@ import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.PacketResult;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.EntryRecord;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import dev.supportpacket.agent.packet.SealedFile;
 import dev.supportpacket.agent.report.Outcome;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +35,8 @@ public final class PacketAudit {
   public static final String CONFIG_PROPERTY = "dev.supportpacket.audit.config";
   /** The default target's file, beside the packets. */
   public static final String FILE_NAME = "support-packet-audit.jsonl";
+  /** Meta field of a record whose output directory was refused. */
+  static final String OUTPUT_REFUSED = "outputRefused";
   /** The packet's own record inside the zip. */
   public static final String ENTRY = "audit/record.json";
   /** How long the packet's thread waits for its record to reach the targets before it reports the packet done. */
@@ -52,6 +52,7 @@ public final class PacketAudit {
     final long requestedAt;
     final Path outputDir;
     boolean started;
+    boolean outputRefused;
     final List<String> collectors = new ArrayList<>();
     boolean heapDump;
     final Map<String, Integer> redactions = new TreeMap<>();
@@ -59,6 +60,11 @@ public final class PacketAudit {
     public Facts(long requestedAt, Path outputDir) {
       this.requestedAt = requestedAt;
       this.outputDir = outputDir;
+    }
+
+    /** The output directory was refused: its record goes to the fallback, nothing is created there. */
+    public void outputRefused() {
+      outputRefused = true;
     }
 
     /** Collection began: a failure from here on is "failed", before it "rejected". */
@@ -100,7 +106,13 @@ public final class PacketAudit {
       AuditRecord.Builder b = record(options, trigger, facts, status, result);
       AuditLog log = logFor(options.auditConfig());
       log.submit(b.build());
-      log.awaitIdle(AWAIT_MILLIS);
+      if (!log.awaitIdle(AWAIT_MILLIS)) {
+        // A write that hangs (a hung disk) is stopped so that its thread does not stay stuck; it is retried later.
+        for (String lane : log.stopOverrunning(AWAIT_MILLIS)) {
+          System.err.println("support-packet: the audit write to " + lane + " took longer than " + AWAIT_MILLIS / 1000
+              + " s and was stopped; the record of request " + facts.id + " waits and is tried again");
+        }
+      }
     } catch (Throwable t) {
       System.err.println("support-packet: cannot write the audit record (" + t + ")");
     }
@@ -161,18 +173,17 @@ public final class PacketAudit {
     b.meta("userSource", userSource).meta("requestedAt", facts.requestedAt)
         .meta("app", app.name()).meta("pid", app.pid()).meta("host", app.host())
         .meta("outputDir", facts.outputDir.toString());
-    Path packet = result == null ? null : result.path().orElse(null);
+    if (facts.outputRefused) {
+      b.meta(OUTPUT_REFUSED, true);
+    }
+    SealedFile packet = result == null ? null : result.sealed().orElse(null);
     if (result != null && packet == null) {
       b.meta("failure", result.failure().map(Enum::name).orElse(FailureKind.INTERNAL.name()))
           .meta("message", result.message());
     }
     if (packet != null) {
-      b.meta("packet", packet.toString());
-      try {
-        b.meta("size", Files.size(packet)).meta("sha256", sha256(packet));
-      } catch (IOException e) {
-        b.meta("sha256", "unreadable: " + e.getMessage());
-      }
+      // As written through the zip's own handle: the name in a shared directory is not read back.
+      b.meta("packet", packet.path().toString()).meta("size", packet.size()).meta("sha256", packet.sha256());
     }
     if (facts.started) {
       b.meta("collectors", List.copyOf(facts.collectors)).meta("heapDump", facts.heapDump)
@@ -193,18 +204,6 @@ public final class PacketAudit {
   private static String remote(TriggerContext t) {
     String h = t.clientHost();
     return t.kind() == TriggerContext.Kind.JMX && !h.equals("localhost") && !h.equals(TriggerContext.UNKNOWN) ? h : null;
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      byte[] buf = new byte[64 * 1024];
-      while (in.read(buf) >= 0) {
-        // digesting
-      }
-      return AuditKeys.hex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
@@ -230,13 +229,22 @@ public final class PacketAudit {
     });
   }
 
-  /** The default file: in the record's output directory, or the working directory when that one is refused. */
+  /**
+   * The default file: in the record's output directory; for a directory that was refused (nothing of ours is created
+   * there, not even the audit file) or is gone, the {@linkplain #fallbackFile fallback}.
+   */
   static Path besidePacket(AuditRecord r) {
     Object dir = r.meta().get("outputDir");
     Path d = dir == null ? null : Paths.get(dir.toString());
-    if (d == null || !Files.isDirectory(d) || !Files.isWritable(d)) {
-      d = Paths.get(System.getProperty("user.dir"));
+    if (Boolean.TRUE.equals(r.meta().get(OUTPUT_REFUSED)) || d == null || !Files.isDirectory(d)
+        || !Files.isWritable(d)) {
+      return fallbackFile();
     }
     return d.resolve(FILE_NAME);
+  }
+
+  /** The user's state directory ({@link PrivateFiles#stateDirectory}), else the JVM's working directory. */
+  static Path fallbackFile() {
+    return PrivateFiles.stateDirectory().orElseGet(() -> Paths.get(System.getProperty("user.dir"))).resolve(FILE_NAME);
   }
 }

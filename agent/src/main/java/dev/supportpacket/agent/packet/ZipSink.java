@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -23,30 +22,33 @@ public final class ZipSink implements EntrySink, AutoCloseable {
   private final Path partFile;
   private final Path finalFile;
   private final Path scratchDir;
+  private final FileChannel channel;
   private final ZipArchiveOutputStream zip;
   private final AtomicLong counter = new AtomicLong();
   private boolean sealed;
 
-  private ZipSink(Path partFile, Path finalFile, Path scratchDir, ZipArchiveOutputStream zip) {
+  private ZipSink(Path partFile, Path finalFile, Path scratchDir, FileChannel channel, ZipArchiveOutputStream zip) {
     this.partFile = partFile;
+    this.channel = channel;
     this.finalFile = finalFile;
     this.scratchDir = scratchDir;
     this.zip = zip;
   }
 
   /**
-   * Creates {@code .<name>.part} (mode 0600) beside {@code finalFile}.
+   * Creates an unpredictable {@code .support-packet-<pid>-<host>-<random>.part} (mode 0600) beside
+   * {@code finalFile}, exclusively; the zip is written through that handle only.
    *
    * @param scratchDir a private directory (0700) for entries in progress; emptied and removed on close
    */
   public static ZipSink create(Path finalFile, Path scratchDir) throws IOException {
-    Path part = finalFile.resolveSibling("." + finalFile.getFileName() + ".part");
-    PrivateFiles.createFile(part);
+    Path part = PrivateFiles.temporaryName(finalFile.getParent(), ".part");
+    FileChannel ch = PrivateFiles.createNew(part);
     try {
-      FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      return new ZipSink(part, finalFile, scratchDir, new ZipArchiveOutputStream(ch));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(part);
+      return new ZipSink(part, finalFile, scratchDir, ch, new ZipArchiveOutputStream(ch));
+    } catch (RuntimeException e) {
+      ch.close();
+      PrivateFiles.deleteQuietly(part);
       throw e;
     }
   }
@@ -109,13 +111,20 @@ public final class ZipSink implements EntrySink, AutoCloseable {
     };
   }
 
-  /** Finishes the zip and gives it its final name. Entries committed afterwards are refused. */
-  public synchronized Path seal() throws IOException {
+  /**
+   * Finishes the zip, measures it through the handle it was written with, and gives it its final name, which never
+   * replaces an existing file. Entries committed afterwards are refused.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException when a file of the final name appeared meanwhile
+   */
+  public synchronized SealedFile seal() throws IOException {
     sealed = true;
     zip.finish();
+    channel.force(true);
+    SealedFile measured = SealedFile.measure(finalFile, channel);
     zip.close();
-    Files.move(partFile, finalFile, StandardCopyOption.ATOMIC_MOVE);
-    return finalFile;
+    PrivateFiles.publish(partFile, finalFile);
+    return measured;
   }
 
   /** Removes the scratch directory, and the partial archive unless it was sealed. Never throws. */

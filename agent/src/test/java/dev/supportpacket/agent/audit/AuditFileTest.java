@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditFileTest {
   @TempDir Path dir;
 
+  /** With the key beside the file, as for a user without a state directory: the tests keep out of the real one. */
   private FileTarget target(Path file, FileTarget.Settings s) {
+    s.keyDirectory = Optional::empty;
     return new FileTarget("t", r -> file, AuditFormat.json(null), true, EnumSet.allOf(AuditRecord.Level.class), s);
   }
 
