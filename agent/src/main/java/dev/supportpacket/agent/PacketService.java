@@ -174,6 +174,7 @@ public final class PacketService {
       // every secret of the process and its config: a password from application.yml is scrubbed from logs too.
       Packet packet = Packet.heldUntilOpened(sanitizer, sink, budget);
       leftovers.forEach(packet.ownedBy("output-directory")::note);
+      PacketAudit.refusedBeside(dir).ifPresent(packet.ownedBy("audit")::note);
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
           packet, () -> {
             ProcessSecrets.learnInto(sanitizer);

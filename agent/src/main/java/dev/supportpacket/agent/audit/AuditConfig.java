@@ -59,8 +59,10 @@ public final class AuditConfig {
 
   /** No configuration: one chained JSON-lines file beside the packets, every level. */
   public static AuditLog defaults(Function<AuditRecord, Path> besidePacket, PrintStream err) {
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.fallback = PacketAudit::fallbackFile;
     FileTarget file = new FileTarget("default", besidePacket, AuditFormat.json(null), true,
-        EnumSet.allOf(AuditRecord.Level.class), new FileTarget.Settings());
+        EnumSet.allOf(AuditRecord.Level.class), s);
     return new AuditLog(List.of(file), AuditLog.DEFAULT_CAPACITY, err);
   }
 
@@ -179,7 +181,9 @@ public final class AuditConfig {
       s.signingKeyFile = Paths.get(o.get("signing_key_file").asText());
     }
     Function<AuditRecord, Path> fileOf = besidePacket;
+    s.fallback = PacketAudit::fallbackFile;
     if (o.hasNonNull("filename")) {
+      s.fallback = null; // the operator's own file: refused means fix it, said on stderr until fixed
       Path fixed = Paths.get(o.get("filename").asText()).toAbsolutePath();
       fileOf = r -> fixed;
     }

@@ -3,6 +3,7 @@ package dev.supportpacket.agent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -73,6 +76,8 @@ final class FileTarget extends ConfiguredTarget {
     Path signingKeyFile;
     /** Where the default key lives; empty: {@code <stem>.key} beside the file. */
     Supplier<Optional<Path>> keyDirectory = PrivateFiles::stateDirectory;
+    /** Where records go when their file, lock or key is refused (planted by another user); null: nowhere else. */
+    Supplier<Path> fallback;
     /** Keys the chain (HMAC-SHA256) when set. */
     byte[] hmacKey;
   }
@@ -82,6 +87,7 @@ final class FileTarget extends ConfiguredTarget {
   private final boolean chained;
   private final Settings settings;
   private volatile Consumer<AuditRecord> sealSink = seal -> {};
+  private final Map<Path, ReentrantLock> inProcessLocks = new ConcurrentHashMap<>();
 
   /**
    * @param fileOf the file a record goes to: a fixed file, or (the default target) the one beside its packet
@@ -107,7 +113,17 @@ final class FileTarget extends ConfiguredTarget {
       byFile.computeIfAbsent(fileOf(r), k -> new ArrayList<>()).add(r);
     }
     for (Map.Entry<Path, List<AuditRecord>> e : byFile.entrySet()) {
-      writeTo(e.getKey(), e.getValue());
+      try {
+        writeTo(e.getKey(), e.getValue());
+      } catch (PrivateFiles.UntrustedFileException refused) {
+        Path fallback = settings.fallback == null ? null : settings.fallback.get().toAbsolutePath();
+        if (fallback == null || fallback.equals(e.getKey())) {
+          throw refused;
+        }
+        // Planted in a shared directory: the records are kept, in the user's own directory, and never written there.
+        System.err.println("support-packet: " + refused.getMessage() + " Its audit records go to " + fallback + ".");
+        writeTo(fallback, e.getValue());
+      }
     }
   }
 
@@ -125,6 +141,14 @@ final class FileTarget extends ConfiguredTarget {
     Path lockFile = file.resolveSibling(stem(file) + ".lock");
     // Seals made but not yet in the file: forwarded only once written, so that a remote copy always has its line.
     List<AuditRecord> seals = new ArrayList<>();
+    // A file lock is held per JVM: two lanes of this JVM writing one file (the fallback) must take turns first.
+    ReentrantLock inProcess = inProcessLocks.computeIfAbsent(lockFile, k -> new ReentrantLock());
+    try {
+      inProcess.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("stopped while waiting for " + lockFile);
+    }
     try (FileChannel lockChannel = PrivateFiles.openOwned(lockFile, "audit lock", StandardOpenOption.WRITE);
         FileLock lock = lockChannel.lock()) {
       ChainState closed;
@@ -143,6 +167,7 @@ final class FileTarget extends ConfiguredTarget {
         appendRecords(ch, file, fresh, records, seals);
       }
     } finally {
+      inProcess.unlock();
       seals.forEach(sealSink);
     }
   }

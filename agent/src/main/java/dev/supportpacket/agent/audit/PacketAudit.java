@@ -12,6 +12,7 @@ import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -241,6 +242,26 @@ public final class PacketAudit {
       return fallbackFile();
     }
     return d.resolve(FILE_NAME);
+  }
+
+  /**
+   * Why the default audit file or its lock in {@code dir} will not be used (found as a link, another user's, or
+   * writable by others), for report.txt; empty when they will be, or do not exist yet.
+   */
+  public static Optional<String> refusedBeside(Path dir) {
+    for (String name : List.of(FILE_NAME, FileTarget.stem(Paths.get(FILE_NAME)) + ".lock")) {
+      Path f = dir.resolve(name);
+      if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          PrivateFiles.requireOwned(f, name.endsWith(".lock") ? "audit lock" : "audit file");
+        } catch (PrivateFiles.UntrustedFileException e) {
+          return Optional.of(e.getMessage() + " The audit records of packets written here go to " + fallbackFile());
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile: created afresh when the record is written
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The user's state directory ({@link PrivateFiles#stateDirectory}), else the JVM's working directory. */
