@@ -22,6 +22,11 @@ public final class SealedFile {
     this.sha256 = sha256;
   }
 
+  /** The same content under another name. */
+  SealedFile renamed(Path renamed) {
+    return new SealedFile(renamed, size, sha256);
+  }
+
   /** Reads {@code channel} from its start, with a 64 KB buffer. */
   static SealedFile measure(Path path, FileChannel channel) throws IOException {
     MessageDigest sha;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -113,18 +114,35 @@ public final class ZipSink implements EntrySink, AutoCloseable {
 
   /**
    * Finishes the zip, measures it through the handle it was written with, and gives it its final name, which never
-   * replaces an existing file. Entries committed afterwards are refused.
+   * replaces an existing file: when that name is taken, {@code <name>-2.zip} and so on. Entries committed afterwards
+   * are refused.
    *
-   * @throws java.nio.file.FileAlreadyExistsException when a file of the final name appeared meanwhile
+   * @throws FileAlreadyExistsException when nine names are taken
    */
   public synchronized SealedFile seal() throws IOException {
     sealed = true;
     zip.finish();
     channel.force(true);
-    SealedFile measured = SealedFile.measure(finalFile, channel);
+    SealedFile readBack = SealedFile.measure(finalFile, channel);
     zip.close();
-    PrivateFiles.publish(partFile, finalFile);
-    return measured;
+    // A file of our name found there (planted, or a packet of the same second) is kept: ours takes the next name.
+    for (int n = 1; ; n++) {
+      Path name = n == 1 ? finalFile : numbered(finalFile, n);
+      try {
+        PrivateFiles.publish(partFile, name);
+        return readBack.renamed(name);
+      } catch (FileAlreadyExistsException e) {
+        if (n == 9) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Path numbered(Path file, int n) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return file.resolveSibling(dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n);
   }
 
   /** Removes the scratch directory, and the partial archive unless it was sealed. Never throws. */
