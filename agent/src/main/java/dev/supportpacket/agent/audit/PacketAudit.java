@@ -42,6 +42,11 @@ public final class PacketAudit {
   public static final String ENTRY = "audit/record.json";
   /** How long the packet's thread waits for its record to reach the targets before it reports the packet done. */
   static final long AWAIT_MILLIS = 5000;
+  /**
+   * A write to a target that has run this long when the wait above ends is stopped. Shorter than the wait, so that
+   * the write that holds this very record (begun a moment after it was queued) is past it.
+   */
+  static final long WRITE_DEADLINE_MILLIS = 4000;
 
   private static final Map<String, AuditLog> LOGS = new ConcurrentHashMap<>();
 
@@ -109,9 +114,10 @@ public final class PacketAudit {
       log.submit(b.build());
       if (!log.awaitIdle(AWAIT_MILLIS)) {
         // A write that hangs (a hung disk) is stopped so that its thread does not stay stuck; it is retried later.
-        for (String lane : log.stopOverrunning(AWAIT_MILLIS)) {
-          System.err.println("support-packet: the audit write to " + lane + " took longer than " + AWAIT_MILLIS / 1000
-              + " s and was stopped; the record of request " + facts.id + " waits and is tried again");
+        for (String lane : log.stopOverrunning(WRITE_DEADLINE_MILLIS)) {
+          System.err.println("support-packet: the audit write to " + lane + " took longer than "
+              + WRITE_DEADLINE_MILLIS / 1000 + " s and was stopped; the record of request " + facts.id
+              + " waits and is tried again");
         }
       }
     } catch (Throwable t) {
