@@ -154,8 +154,11 @@ public final class PacketService {
     Path dir = file.getParent();
     PacketResult refused = checkOutputDir(dir, HeapDumpCollector.diskNeeded(options));
     if (refused != null) {
+      facts.outputRefused();
       return refused;
     }
+    // Files of packets whose JVM was killed: a raw heap dump among them must not stay on disk unscrubbed.
+    List<String> leftovers = PrivateFiles.removeLeftovers(dir);
     status.phase("starting", options.profileDuration().toSeconds() + 1);
 
     Sanitizer sanitizer;
@@ -166,7 +169,7 @@ public final class PacketService {
     }
     Path scratch;
     try {
-      scratch = PrivateFiles.createDirectory(dir.resolve(".support-packet-" + app.pid() + "-" + stamp + ".work"));
+      scratch = PrivateFiles.createDirectory(PrivateFiles.temporaryName(dir, ".work"));
     } catch (IOException e) {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot create a work directory in " + dir + ": " + e);
     }
@@ -176,6 +179,8 @@ public final class PacketService {
       // The collectors start at once (the profile's seconds count from here) and write once the sanitizer knows
       // every secret of the process and its config: a password from application.yml is scrubbed from logs too.
       Packet packet = Packet.heldUntilOpened(sanitizer, sink, budget);
+      leftovers.forEach(packet.ownedBy("output-directory")::note);
+      PacketAudit.refusedBeside(dir).ifPresent(packet.ownedBy("audit")::note);
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
           packet, () -> {
             ProcessSecrets.learnInto(sanitizer);
@@ -225,11 +230,19 @@ public final class PacketService {
     return analysis;
   }
 
-  /** Null when the directory can take a packet; otherwise the refusal, naming the fix. */
+  /**
+   * Null when the directory can take a packet; otherwise the refusal, naming the fix. A missing directory is created
+   * (0700, missing parents too): "create it first" only ever stopped people.
+   */
   private static PacketResult checkOutputDir(Path dir, long heapDumpBytes) {
     if (!Files.isDirectory(dir)) {
-      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE,
-          "output directory " + dir + " does not exist; create it or choose another with --output");
+      try {
+        PrivateFiles.createDirectories(dir);
+      } catch (IOException | RuntimeException e) {
+        return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir + " does not exist and"
+            + " cannot be created by user " + System.getProperty("user.name") + " (" + e.getMessage()
+            + "); choose another with --output");
+      }
     }
     if (!Files.isWritable(dir)) {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir
