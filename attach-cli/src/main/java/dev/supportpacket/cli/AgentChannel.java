@@ -32,13 +32,13 @@ interface AgentChannel extends AutoCloseable {
    * nothing into the target; starting its local management agent is what jconsole does, and that connector accepts
    * only local connections.
    */
-  static AgentChannel to(TargetProcess target) throws CliFailure {
+  static AgentChannel to(TargetProcess target, TargetFiles files) throws CliFailure {
     VirtualMachine vm;
     try {
       vm = VirtualMachine.attach(Long.toString(target.pid));
     } catch (LinkageError e) {
       // A runtime without jdk.attach: byte-buddy-agent has other ways to load the agent.
-      return new LoadAgentChannel(target);
+      return new LoadAgentChannel(target, files);
     } catch (Exception e) {
       throw AttachFailure.of(target, e);
     }
@@ -46,7 +46,7 @@ interface AgentChannel extends AutoCloseable {
       Properties props = vm.getSystemProperties();
       String version = props.getProperty(AGENT_VERSION_PROPERTY);
       if (version == null) {
-        return new LoadAgentChannel(target);
+        return new LoadAgentChannel(target, files);
       }
       return JmxAgentChannel.connect(target, vm.startLocalManagementAgent(), version);
     } catch (CliFailure e) {

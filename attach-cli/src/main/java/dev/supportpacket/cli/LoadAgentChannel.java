@@ -7,9 +7,11 @@ import net.bytebuddy.agent.ByteBuddyAgent;
 /** Loads the agent jar that travels inside attach.jar into the target; its agentmain writes the packet. */
 final class LoadAgentChannel implements AgentChannel {
   private final TargetProcess target;
+  private final TargetFiles files;
 
-  LoadAgentChannel(TargetProcess target) {
+  LoadAgentChannel(TargetProcess target, TargetFiles files) {
     this.target = target;
+    this.files = files;
   }
 
   @Override
@@ -20,7 +22,7 @@ final class LoadAgentChannel implements AgentChannel {
   @Override
   public void start(PacketOptions options) throws CliFailure {
     try {
-      ByteBuddyAgent.attach(AgentJar.extract().toFile(), Long.toString(target.pid), options.toAgentArgs());
+      ByteBuddyAgent.attach(files.agentJar().toFile(), Long.toString(target.pid), options.toAgentArgs());
     } catch (RuntimeException e) {
       throw AttachFailure.of(target, e);
     }

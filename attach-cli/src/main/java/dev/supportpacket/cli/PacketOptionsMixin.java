@@ -84,22 +84,28 @@ final class PacketOptionsMixin {
       }
       b.maxSizeMb(maxSize);
     }
-    // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
-    b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
     checkMegabytes("--log-tail", logTail);
     checkMegabytes("--log-budget", logBudget);
     b.logTailMb(logTail).logBudgetMb(logBudget);
+    return b;
+  }
+
+  /**
+   * The files named on the command line, checked; {@link PacketRequest} hands them to the target, which may see
+   * another file system. Paths are absolute: the target's working directory is not ours.
+   */
+  PacketRequest.HostFiles hostFiles() throws CliFailure {
+    Path dir = null;
     if (output != null) {
-      Path dir = output.toAbsolutePath().normalize();
+      dir = output.toAbsolutePath().normalize();
       if (!Files.isDirectory(dir)) {
         throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " does not exist; create it first");
       }
       if (!Files.isWritable(dir)) {
         throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " is not writable; choose another");
       }
-      b.outputDir(dir);
     }
-    return b;
+    return new PacketRequest.HostFiles(dir, readable(rules, "--rules"), readable(siteKeyFile, "--site-key-file"));
   }
 
   private static Path readable(Path file, String option) throws CliFailure {

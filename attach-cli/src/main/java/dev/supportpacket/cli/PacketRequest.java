@@ -3,6 +3,7 @@ package dev.supportpacket.cli;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,41 +20,92 @@ import java.util.Optional;
 final class PacketRequest {
   // Short: the last poll adds to the wall time of every packet, and reading a small file is cheap.
   private static final long POLL_MILLIS = 20;
+  private static final int MAX_STATUS = 1 << 20;
 
   private final TargetProcess target;
   private final PacketOptions.Builder options;
   private final Duration timeout;
   private final ProgressView progress;
+  private final HostFiles hostFiles;
 
-  PacketRequest(TargetProcess target, PacketOptions.Builder options, Duration timeout, ProgressView progress) {
+  PacketRequest(TargetProcess target, PacketOptions.Builder options, HostFiles hostFiles, Duration timeout,
+      ProgressView progress) {
     this.target = target;
     this.options = options;
+    this.hostFiles = hostFiles;
     this.timeout = timeout;
     this.progress = progress;
   }
 
+  /**
+   * Files named on our command line, as this process reaches them: where the packet should go (null: beside the
+   * target) and the rules and site key files (null: none), which the agent in a container cannot reach by our path.
+   */
+  static final class HostFiles {
+    private final Path output;
+    private final Path rules;
+    private final Path siteKey;
+
+    HostFiles(Path output, Path rules, Path siteKey) {
+      this.output = output;
+      this.rules = rules;
+      this.siteKey = siteKey;
+    }
+
+    Path output() {
+      return output;
+    }
+
+    Path rules() {
+      return rules;
+    }
+
+    Path siteKey() {
+      return siteKey;
+    }
+  }
+
   /** Writes the packet and returns its path; the exit code says whether it is complete. */
   Result run() throws CliFailure {
+    TargetFiles files = TargetFiles.of(target);
     Path status;
     try {
-      status = Files.createTempFile("support-packet-status-", ".txt");
+      status = files.newStatusFile();
     } catch (IOException e) {
-      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot create a status file in " + System.getProperty("java.io.tmpdir")
-          + ": " + e.getMessage());
+      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot create a status file for pid " + target.pid + ": "
+          + e.getMessage());
     }
+    // A target in a container or of another user cannot write to our directory, nor we read from its own safely:
+    // it writes into a staging directory we made, and the packet is moved out.
+    Path staging = hostFiles.output != null && files.foreign() ? files.newStagingDirectory() : null;
     try {
-      PacketOptions o = options.statusFile(status).trigger("attach").build();
+      options.statusFile(files.inTarget(status)).trigger("attach")
+          .rulesFile(files.copyIn(hostFiles.rules, "rules")).siteKeyFile(files.copyIn(hostFiles.siteKey, "site-key"));
+      if (staging != null) {
+        options.outputDir(files.inTarget(staging));
+      } else if (hostFiles.output != null) {
+        options.outputDir(hostFiles.output);
+      }
+      PacketOptions o = options.build();
       progress.phase("attaching", -1);
-      try (AgentChannel channel = AgentChannel.to(target)) {
+      Result r;
+      try (AgentChannel channel = AgentChannel.to(target, files)) {
         progress.phase(channel.phase(), -1);
         channel.start(o);
-        return follow(status, channel);
+        r = follow(status, channel);
       }
+      if (staging != null) {
+        return new Result(files.moveOut(staging, r.path.toString(), hostFiles.output), r.complete);
+      }
+      return new Result(target.hostPath(r.path), r.complete);
     } finally {
       try {
         Files.deleteIfExists(status);
       } catch (IOException ignored) {
-        // a leftover empty status file in the temporary directory is harmless
+        // a leftover empty status file in our private directory is harmless
+      }
+      if (staging != null) {
+        files.remove(staging);
       }
     }
   }
@@ -131,7 +183,11 @@ final class PacketRequest {
 
   private static List<String> readLines(Path status) {
     try {
-      String s = new String(Files.readAllBytes(status), StandardCharsets.UTF_8);
+      String s;
+      try (InputStream in = Files.newInputStream(status)) {
+        // The target writes this file: a few lines, never more than this is read.
+        s = new String(in.readNBytes(MAX_STATUS), StandardCharsets.UTF_8);
+      }
       // Only whole lines: the agent may be halfway through writing the last one.
       int end = s.lastIndexOf('\n');
       return end < 0 ? List.of() : List.of(s.substring(0, end).split("\n"));
