@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Asks one JVM for a packet: reaches the agent (loads it, or triggers the one already running: {@link AgentChannel}),
@@ -21,6 +25,7 @@ final class PacketRequest {
   // Short: the last poll adds to the wall time of every packet, and reading a small file is cheap.
   private static final long POLL_MILLIS = 20;
   private static final int MAX_STATUS = 1 << 20;
+  private static final Duration ATTACH_DEADLINE = Duration.ofSeconds(45);
 
   private final TargetProcess target;
   private final PacketOptions.Builder options;
@@ -89,9 +94,7 @@ final class PacketRequest {
       PacketOptions o = options.build();
       progress.phase("attaching", -1);
       Result r;
-      try (AgentChannel channel = AgentChannel.to(target, files)) {
-        progress.phase(channel.phase(), -1);
-        channel.start(o);
+      try (AgentChannel channel = reach(files, o)) {
         r = follow(status, channel);
       }
       if (staging != null) {
@@ -107,6 +110,47 @@ final class PacketRequest {
       if (staging != null) {
         files.remove(staging);
       }
+    }
+  }
+
+  /**
+   * Attaches and hands the request over, within {@link #ATTACH_DEADLINE}: a hung JVM (a safepoint that never ends, a
+   * GC thrashing a full heap) accepts the connection on its attach socket but never answers, and the JDK's attach
+   * client would wait for ever.
+   */
+  private AgentChannel reach(TargetFiles files, PacketOptions o) throws CliFailure {
+    CompletableFuture<AgentChannel> reached = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        AgentChannel c = AgentChannel.to(target, files);
+        progress.phase(c.phase(), -1);
+        c.start(o);
+        reached.complete(c);
+      } catch (CliFailure | RuntimeException | Error e) {
+        reached.completeExceptionally(e);
+      }
+    }, "support-packet-attach-" + target.pid);
+    t.setDaemon(true);
+    t.start();
+    // Not --timeout: that is how long the packet may take once the agent has it.
+    Duration deadline = ATTACH_DEADLINE;
+    try {
+      return reached.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // Should it answer after all, let go of the connection at once.
+      reached.thenAccept(AgentChannel::close);
+      throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " did not answer the attach request within "
+          + deadline.toSeconds() + " s: it is hung or too busy (a safepoint that does not end, a full heap). Nothing"
+          + " more is sent to it; should it recover, it loads the agent and writes the packet beside itself. For a"
+          + " JVM that cannot answer, start it with the agent (-javaagent, see README) so that a signal can trigger it");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CliFailure) {
+        throw (CliFailure) e.getCause();
+      }
+      throw AttachFailure.of(target, e.getCause() instanceof Exception ? (Exception) e.getCause() : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure(ExitCode.TIMEOUT, "interrupted while attaching to pid " + target.pid);
     }
   }
 
