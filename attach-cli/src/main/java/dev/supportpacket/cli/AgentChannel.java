@@ -33,6 +33,11 @@ interface AgentChannel extends AutoCloseable {
    * only local connections.
    */
   static AgentChannel to(TargetProcess target, TargetFiles files) throws CliFailure {
+    if (!target.sameMountNamespace()) {
+      // In a container neither the JDK's client (from a debug container) nor the JVM's local JMX connector (its own
+      // network namespace) can be reached; loading the agent again is safe (AgentMain), so load it.
+      return new LoadAgentChannel(target, files);
+    }
     VirtualMachine vm;
     try {
       vm = VirtualMachine.attach(Long.toString(target.pid));

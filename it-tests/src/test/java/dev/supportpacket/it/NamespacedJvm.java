@@ -1,7 +1,6 @@
 package dev.supportpacket.it;
 
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -39,17 +38,33 @@ final class NamespacedJvm implements AutoCloseable {
     command.add("-Xmx128m");
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", Paths.get(System.getProperty("appClasses")).toString(), mainClass.getName()));
-    String script = "mount -t tmpfs tmpfs /tmp && cd '" + workDir + "' && exec " + String.join(" ", quoted(command));
+    // Its output goes to a file, as a service's does (java … > app.out): a log the packet finds.
+    Path log = workDir.resolve("app.out");
+    String script = "mount -t tmpfs tmpfs /tmp && cd '" + workDir + "' && exec " + String.join(" ", quoted(command))
+        + " > app.out 2>&1";
     Process p = new ProcessBuilder("unshare", "--pid", "--mount", "--fork", "--mount-proc", "sh", "-c", script)
         .redirectErrorStream(true).start();
     List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          output.add(line);
-          if (line.equals("ready")) {
-            ready.complete(true);
+      try {
+        while (p.isAlive() && !java.nio.file.Files.exists(log)) {
+          Thread.sleep(20);
+        }
+        try (BufferedReader r = java.nio.file.Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+          while (true) {
+            String line = r.readLine();
+            if (line == null) {
+              if (!p.isAlive()) {
+                break;
+              }
+              Thread.sleep(50);
+              continue;
+            }
+            output.add(line);
+            if (line.equals("ready")) {
+              ready.complete(true);
+            }
           }
         }
       } catch (Exception e) {
