@@ -2,7 +2,7 @@
 # Times packets of N JVMs at once (attach.jar --match, one bundle, --parallel) against N single packets taken one
 # after the other, for N = 1, 3, 6, and prints the wall times side by side with the load of the machine.
 #
-#   bench/many-jvms.sh [--counts "1 3 6"] [--duration S] [--parallel P]
+#   [ATTACH_JAR=path] bench/many-jvms.sh [--counts "1 3 6"] [--duration S] [--parallel P]
 #
 # A report, not a test. Each measurement gets fresh JVMs (small idle ones, so that the targets themselves do not
 # load the machine), so that both sides pay the first attach (loading the agent) alike; all are killed at the end.
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$REPO/attach-cli/target/attach.jar
+JAR=${ATTACH_JAR:-$REPO/attach-cli/target/attach.jar}
 [ -f "$JAR" ] || (cd "$REPO" && mvn -B -q -o package -DskipTests)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/many-jvms.XXXXXX")
 PIDS=()

@@ -65,6 +65,11 @@ final class TargetProcess {
     if (pid == ProcessHandle.current().pid()) {
       throw new CliFailure(ExitCode.USAGE, "pid " + pid + " is this tool itself");
     }
+    char state = state();
+    if (state == 'Z' || state == 'X') {
+      throw new CliFailure(ExitCode.NO_SUCH_PROCESS, "pid " + pid + " has exited (a zombie its parent has not"
+          + " collected yet); there is no JVM left to take a packet of");
+    }
     if (!alive()) {
       throw new CliFailure(ExitCode.NO_SUCH_PROCESS,
           "no process with pid " + pid + "; `java -jar attach.jar list` shows the JVMs you can attach to");
@@ -76,11 +81,6 @@ final class TargetProcess {
             + " (or it runs with -XX:-UsePerfData); nothing was sent to it");
       }
       return;
-    }
-    char state = state();
-    if (state == 'Z' || state == 'X') {
-      throw new CliFailure(ExitCode.NO_SUCH_PROCESS, "pid " + pid + " has exited (a zombie its parent has not"
-          + " collected yet); there is no JVM left to take a packet of");
     }
     long me = uid(Paths.get("/proc/self"));
     long owner = uid();
