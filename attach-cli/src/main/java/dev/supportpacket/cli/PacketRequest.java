@@ -110,6 +110,7 @@ final class PacketRequest {
       if (staging != null) {
         files.remove(staging);
       }
+      files.removeCopies();
     }
   }
 

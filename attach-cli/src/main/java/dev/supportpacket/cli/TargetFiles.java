@@ -10,8 +10,11 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +41,8 @@ final class TargetFiles {
   private final long gid;
   /** The directory as this process reaches it. */
   private final Path dir;
+  /** Copies of our files made for this request ({@link #copyIn}), removed by {@link #removeCopies}. */
+  private final List<Path> copies = new ArrayList<>();
 
   private TargetFiles(TargetProcess target, boolean foreign, long uid, long gid, Path dir) {
     this.target = target;
@@ -56,11 +61,35 @@ final class TargetFiles {
     Path base = foreign ? target.hostPath(Paths.get("/tmp")) : Paths.get(System.getProperty("java.io.tmpdir"));
     Path dir = base.resolve("support-packet-" + System.getProperty("user.name"));
     try {
-      return new TargetFiles(target, foreign, uid, gid, ownDirectory(dir, foreign ? FOREIGN_DIR : PRIVATE_DIR));
+      Path own = ownDirectory(dir, foreign ? FOREIGN_DIR : PRIVATE_DIR);
+      TargetFiles files = new TargetFiles(target, foreign, uid, gid, own);
+      files.removeLeftovers();
+      return files;
     } catch (IOException e) {
       throw new CliFailure(ExitCode.AGENT_FAILED, "cannot make a private directory for the agent in " + base + ": "
           + e.getMessage() + (foreign ? "; the target's /tmp must be writable by root"
               : "; set another temporary directory with -Djava.io.tmpdir=DIR"));
+    }
+  }
+
+  /**
+   * Status files and staging directories of runs that never finished (a killed CLI) are removed a day later: the
+   * directory is ours, and no run of ours lasts that long.
+   */
+  private void removeLeftovers() {
+    long dayAgo = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1);
+    try (Stream<Path> all = Files.list(dir)) {
+      all.filter(p -> p.getFileName().toString().matches("(status-.*\\.txt|out-.*|rules-.*|site-key-.*)"))
+          .filter(p -> {
+            try {
+              return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < dayAgo;
+            } catch (IOException e) {
+              return false;
+            }
+          })
+          .forEach(TargetFiles::removeTree);
+    } catch (IOException | RuntimeException e) {
+      // cleaning is a courtesy; the packet does not depend on it
     }
   }
 
@@ -92,12 +121,21 @@ final class TargetFiles {
       try (InputStream in = Files.newInputStream(file)) {
         Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
       }
+      copies.add(copy);
       giveToTarget(copy, OWNER_R);
       return inTarget(copy);
     } catch (IOException e) {
       throw new CliFailure(ExitCode.AGENT_FAILED, "cannot copy " + file + " for pid " + target.pid + " into " + dir
           + ": " + e.getMessage());
     }
+  }
+
+  /** Removes the copies of rules and site key: the target's user can read them, so they stay no longer than needed. */
+  void removeCopies() {
+    for (Path copy : copies) {
+      removeTree(copy);
+    }
+    copies.clear();
   }
 
   /** A new directory the agent may write one packet into, to be moved out by {@link #moveOut}. */
