@@ -149,7 +149,9 @@ final class HotSpotAttach {
   }
 
   private CliFailure failure(String what, IOException e) {
-    return AttachFailure.of(target, e).code == ExitCode.TARGET_DIED ? AttachFailure.of(target, e)
-        : new CliFailure(ExitCode.AGENT_FAILED, what + " in pid " + target.pid + " failed: " + e);
+    if (!target.alive()) {
+      return new CliFailure(ExitCode.TARGET_DIED, "pid " + target.pid + " exited while " + what);
+    }
+    return new CliFailure(ExitCode.AGENT_FAILED, what + " in pid " + target.pid + " failed: " + e);
   }
 }
