@@ -127,7 +127,15 @@ public final class Packet {
 
   /** Writes a text entry; every line passes the sanitizer on its way in. */
   public void addText(String name, TextContent content) throws IOException {
-    writeText(name, scrubberFor(name), content);
+    writeText(name, scrubberFor(name), content, null);
+  }
+
+  /**
+   * Like {@link #addText}, and {@code sanitizedCopy} receives the text as it goes into the entry, after the filter:
+   * for a summary that must be made of sanitized text only. It is flushed, not closed.
+   */
+  public void addText(String name, TextContent content, Writer sanitizedCopy) throws IOException {
+    writeText(name, scrubberFor(name), content, sanitizedCopy);
   }
 
   /**
@@ -176,8 +184,14 @@ public final class Packet {
 
   /** The one path of every text entry: through the scrubber's line filter, then the final check, then commit. */
   private void writeText(String name, EntryScrubber scrubber, TextContent content) throws IOException {
+    writeText(name, scrubber, content, null);
+  }
+
+  private void writeText(String name, EntryScrubber scrubber, TextContent content, Writer sanitizedCopy)
+      throws IOException {
     try (EntrySink.EntryOutput out = sink.begin(name)) {
-      try (Writer w = textWriter(scrubber, out)) {
+      Writer entry = new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8));
+      try (Writer w = scrubber.filter(sanitizedCopy == null ? entry : new TeeWriter(entry, sanitizedCopy))) {
         content.writeTo(w);
       }
       commitText(name, out, scrubber);

@@ -83,11 +83,11 @@ public final class LogFilesCollector implements Collector {
       LogTail.Copied[] copied = new LogTail.Copied[1];
       try {
         String date = fileDate(f);
-        packet.addText(entry, out -> {
-          LogSummary.Tap tap = summary.observe(entry, date, out);
-          copied[0] = LogTail.copy(f.path, f.gzip(), f.role == LogFile.Role.ACTIVE, limit, tap);
-          tap.finish();
-        });
+        // The summary reads the lines after the sanitizer: it is made of what the packet holds, nothing more.
+        LogSummary.Tap tap = summary.observe(entry, date, java.io.Writer.nullWriter());
+        packet.addText(entry, out -> copied[0] = LogTail.copy(f.path, f.gzip(), f.role == LogFile.Role.ACTIVE,
+            limit, out), tap);
+        tap.finish();
       } catch (IOException e) {
         item.put("reason", "cannot read: " + e);
         left.add(item);

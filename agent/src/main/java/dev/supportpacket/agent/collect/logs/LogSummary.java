@@ -1,6 +1,7 @@
 package dev.supportpacket.agent.collect.logs;
 
 import java.io.IOException;
+import dev.supportpacket.agent.packet.Packet;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +17,9 @@ import java.util.regex.Pattern;
  * ERROR and WARN counts per minute and per logger, the top exception types and message templates, and the last
  * error with its stack, read from the log lines on their way into the packet. Knows the common layouts: Spring Boot
  * 2 and 3, logback's and Log4j2's default patterns, JUL's two-line SimpleFormatter, and most "date level logger -
- * message" variants. Every string it keeps is a piece of a log line, and the packet's JSON writer sanitizes each.
+ * message" variants. It reads the lines after the sanitizer (see {@link Packet#addText(String, Packet.TextContent,
+ * Writer)}), so that a template is made of redacted text: templating first would cut a learned secret into pieces the
+ * sanitizer no longer recognises. The packet's JSON writer then scrubs every string once more, as for any entry.
  *
  * <p>Bounded: at most {@link #MAX_KEYS} distinct templates, loggers and exception types (later ones are counted
  * under {@code "(other)"}), {@link #MINUTES} minutes, {@link #MAX_STACK} lines of the last error's stack, and only

@@ -77,7 +77,7 @@ final class JfrEventSummary {
         totalPauseMillis += pause;
         return;
       case "jdk.JavaMonitorEnter":
-        group(monitors, className(e, "monitorClass"), e).owner(threadName(e, "previousOwner"));
+        group(monitors, className(e, "monitorClass"), e).owner(threadName(e, "previousOwner"), millis(e.getDuration()));
         return;
       case "jdk.ThreadPark":
         group(parks, className(e, "parkedClass"), e);
@@ -206,7 +206,8 @@ final class JfrEventSummary {
     double maxMillis;
     String longestThread;
     List<String> longestStack = List.of();
-    String owner;
+    /** Blocked time per previous owner: the thread that kept the monitor longest from the waiters is the culprit. */
+    final Map<String, double[]> owners = new HashMap<>();
     final Set<String> threads = new LinkedHashSet<>();
 
     Group(String subject, String kind) {
@@ -229,10 +230,22 @@ final class JfrEventSummary {
       }
     }
 
-    void owner(String previousOwner) {
-      if (owner == null) {
-        owner = previousOwner;
+    void owner(String previousOwner, double millis) {
+      if (previousOwner != null && (owners.containsKey(previousOwner) || owners.size() < 100)) {
+        owners.computeIfAbsent(previousOwner, k -> new double[1])[0] += millis;
       }
+    }
+
+    private String owner() {
+      String best = null;
+      double most = -1;
+      for (Map.Entry<String, double[]> e : owners.entrySet()) {
+        if (e.getValue()[0] > most) {
+          most = e.getValue()[0];
+          best = e.getKey();
+        }
+      }
+      return best;
     }
 
     Map<String, Object> toJson() {
@@ -244,7 +257,7 @@ final class JfrEventSummary {
         m.put("class", subject);
         m.put("thread", longestThread);
         m.put("duration_ms", round(maxMillis));
-        m.put("owner", owner);
+        m.put("owner", owner());
       }
       m.put("count", count);
       m.put("total_ms", round(totalMillis));

@@ -73,15 +73,22 @@ public final class ThreadDumpCollector implements Collector {
       for (long id : deadlocked) {
         ThreadInfo t = byId.get(id);
         if (t != null) {
-          writeThread(w, t, mx);
+          writeThread(w, t, cpuNanos(mx, id));
         }
       }
       w.write("--- all threads ---\n\n");
     } else {
       w.write("No deadlock found.\n\n");
     }
-    for (ThreadInfo t : ordered(all, deadlocked, mx)) {
-      writeThread(w, byId.get(t.getThreadId()), mx);
+    // Read once: the order and the figures printed must agree, and CPU time moves on while we write.
+    Map<Long, Long> cpu = new HashMap<>();
+    for (ThreadInfo t : all) {
+      if (t != null) {
+        cpu.put(t.getThreadId(), cpuNanos(mx, t.getThreadId()));
+      }
+    }
+    for (ThreadInfo t : ordered(all, deadlocked, cpu)) {
+      writeThread(w, byId.get(t.getThreadId()), cpu.get(t.getThreadId()));
     }
   }
 
@@ -89,17 +96,15 @@ public final class ThreadDumpCollector implements Collector {
    * The interesting threads first: deadlocked ones, then by CPU time used, most first; the agent's own threads last
    * (they are marked too), since the application's problem is never in them.
    */
-  static List<ThreadInfo> ordered(ThreadInfo[] all, long[] deadlocked, ThreadMXBean mx) {
+  static List<ThreadInfo> ordered(ThreadInfo[] all, long[] deadlocked, Map<Long, Long> cpu) {
     Set<Long> stuck = new HashSet<>();
     for (long id : deadlocked) {
       stuck.add(id);
     }
-    Map<Long, Long> cpu = new HashMap<>();
     List<ThreadInfo> list = new ArrayList<>();
     for (ThreadInfo t : all) {
       if (t != null) {
         list.add(t);
-        cpu.put(t.getThreadId(), cpuNanos(mx, t.getThreadId()));
       }
     }
     list.sort(Comparator.comparing((ThreadInfo t) -> ThreadSnapshot.isAgent(t))
@@ -112,10 +117,10 @@ public final class ThreadDumpCollector implements Collector {
     return mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() ? mx.getThreadCpuTime(id) : -1;
   }
 
-  private static void writeThread(Writer w, ThreadInfo t, ThreadMXBean mx) throws IOException {
+  /** @param cpu the thread's CPU time in ns, -1 when unknown */
+  private static void writeThread(Writer w, ThreadInfo t, long cpu) throws IOException {
     StringBuilder sb = new StringBuilder();
     sb.append(quoted(t)).append(t.isDaemon() ? " daemon" : "").append(" prio=").append(t.getPriority());
-    long cpu = cpuNanos(mx, t.getThreadId());
     if (cpu >= 0) {
       sb.append(" cpu=").append(cpu / 1_000_000).append("ms");
     }

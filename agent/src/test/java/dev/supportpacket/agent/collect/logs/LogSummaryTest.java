@@ -136,4 +136,18 @@ class LogSummaryTest {
         s.get("last_error").get("entry").asText());
     assertTrue(JSON.convertValue(s, Map.class).containsKey("templates"));
   }
+
+  @Test
+  void aLearnedSecretWithDigitsIsRedactedBeforeTemplatesCutIt(@TempDir Path dir) throws Exception {
+    Path log = Files.writeString(dir.resolve("app.log"),
+        "2026-11-30 06:13:00.000 ERROR [main] com.acme.Db - cannot reach db as Zq9Learned42Secret77x\n");
+    Sanitizer sanitizer = Sanitizer.withRandomKey();
+    sanitizer.learnLiteral("Zq9Learned42Secret77x");
+    MemorySink sink = new MemorySink();
+    new LogFilesCollector().write(List.of(new LogFile(log, LogFile.Role.ACTIVE, "test")), List.of(),
+        PacketOptions.builder().build(), new Packet(sanitizer, sink));
+    String text = sink.text("logs/summary.json");
+    assertFalse(text.contains("Learned") || text.contains("Zq"), text);
+    assertTrue(text.contains("cannot reach db as [REDACTED:<hex>]"), text);
+  }
 }
