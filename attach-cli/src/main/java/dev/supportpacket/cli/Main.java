@@ -2,6 +2,9 @@ package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,10 +58,7 @@ public final class Main implements Callable<Integer> {
     PacketOptions.Builder options = packet.toBuilder();
     PacketRequest.HostFiles files = packet.hostFiles();
     if (pids.size() == 1 && !all && match == null) {
-      TargetProcess target = TargetProcess.verify(pids.get(0));
-      return new PacketRequest(target, options, files, packet.timeout(), packet.progressView())
-          .run()
-          .print(System.out, System.err);
+      return single(pids.get(0), options, files);
     }
     if (parallel < 1 || parallel > 64) {
       throw new CliFailure(ExitCode.USAGE, "--parallel must be 1 to 64, not " + parallel);
@@ -79,6 +79,41 @@ public final class Main implements Callable<Integer> {
     return new BundleRun(chosen, packet, files.output(), parallel).run(System.out, System.err);
   }
 
+  private int single(String pid, PacketOptions.Builder options, PacketRequest.HostFiles files) throws CliFailure {
+    Path cwd = Paths.get("").toAbsolutePath();
+    TargetProcess target;
+    try {
+      target = TargetProcess.verify(pid);
+    } catch (CliFailure f) {
+      if (f.code == ExitCode.NO_SUCH_PROCESS) {
+        removeLeftovers(files.output() != null ? files.output() : cwd);
+      }
+      throw f;
+    }
+    // Where the JVM writes, as this process reaches it (a container's directory through /proc/pid/root).
+    Path outputDir = files.output() != null ? files.output() : target.workingDirectory().map(target::hostPath).orElse(cwd);
+    try {
+      return new PacketRequest(target, options, files, packet.timeout(), packet.progressView())
+          .run()
+          .print(System.out, System.err, packet.quiet);
+    } catch (CliFailure f) {
+      if (f.code == ExitCode.TARGET_DIED) {
+        removeLeftovers(outputDir);
+      }
+      throw f;
+    }
+  }
+
+  /**
+   * A JVM killed while writing a packet leaves its partial zip and work directory (maybe a raw, unscrubbed heap dump)
+   * behind; whoever asks about a dead pid gets them removed, and is told what was removed.
+   */
+  private static void removeLeftovers(Path dir) {
+    for (String line : PrivateFiles.removeLeftovers(dir.toAbsolutePath())) {
+      System.err.println("support-packet: " + dir.toAbsolutePath() + ": " + line);
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -93,8 +128,8 @@ public final class Main implements Callable<Integer> {
     CommandLine cmd = new CommandLine(new Main());
     if (args.length == 0 || !PID.matcher(args[0]).matches()) {
       // Only when no pid leads: their models cost tens of ms of a start that is on every packet's clock.
-      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AuditCommand(),
-          new SanitizeCommand()}) {
+      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AnalyzeCommand(),
+          new AuditCommand(), new SanitizeCommand()}) {
         cmd.addSubcommand(sub);
       }
     }
