@@ -79,7 +79,7 @@ public final class Main implements Callable<Integer> {
     return new BundleRun(chosen, packet, files.output(), parallel).run(System.out, System.err);
   }
 
-  private Integer single(String pid, PacketOptions.Builder options, PacketRequest.HostFiles files) throws CliFailure {
+  private int single(String pid, PacketOptions.Builder options, PacketRequest.HostFiles files) throws CliFailure {
     Path cwd = Paths.get("").toAbsolutePath();
     TargetProcess target;
     try {
@@ -90,6 +90,7 @@ public final class Main implements Callable<Integer> {
       }
       throw f;
     }
+    // Where the JVM writes, as this process reaches it (a container's directory through /proc/pid/root).
     Path outputDir = files.output() != null ? files.output() : target.workingDirectory().map(target::hostPath).orElse(cwd);
     try {
       return new PacketRequest(target, options, files, packet.timeout(), packet.progressView())

@@ -176,7 +176,7 @@ final class TargetProcess {
     return sameMountNamespace() ? inTarget : root().resolve(Paths.get("/").relativize(inTarget.toAbsolutePath()));
   }
 
-  /** The JVM's working directory as it sees it; empty when it cannot be read. */
+  /** The JVM's working directory as it sees it, where its packets go by default; empty when it cannot be read. */
   Optional<Path> workingDirectory() {
     try {
       Path cwd = Files.readSymbolicLink(proc.resolve("cwd"));
