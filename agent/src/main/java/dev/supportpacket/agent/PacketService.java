@@ -7,6 +7,11 @@ import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.DefaultCollectors;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;
+import dev.supportpacket.agent.findings.Analysis;
+import dev.supportpacket.agent.findings.WrittenEntries;
+import dev.supportpacket.agent.findings.model.ModelReader;
+import dev.supportpacket.agent.findings.model.PacketEntries;
+import dev.supportpacket.agent.findings.model.PacketModel;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
@@ -31,6 +36,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -168,7 +174,7 @@ public final class PacketService {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot create a work directory in " + dir + ": " + e);
     }
     facts.started();
-    try (ZipSink sink = ZipSink.create(file, scratch)) {
+    try (ZipSink sink = ZipSink.create(file, scratch, Set.copyOf(PacketModel.READS))) {
       long budget = options.maxSizeMb() > 0 ? options.maxSizeMb() * 1024 * 1024 : Long.MAX_VALUE;
       // The collectors start at once (the profile's seconds count from here) and write once the sanitizer knows
       // every secret of the process and its config: a password from application.yml is scrubbed from logs too.
@@ -182,6 +188,7 @@ public final class PacketService {
             packet.open();
           });
       status.phase("writing", 0);
+      Analysis analysis = analyse(packet);
       Report report = new Report(outcomes, packet.entries(), packet.notes());
       // After the collectors: it says whether the packet holds unsanitized memory, known only now.
       packet.addYaml("metadata.yaml", Metadata.tree(app, startedAt, trigger.kind().label(), Sanitizer.VERSION,
@@ -190,7 +197,7 @@ public final class PacketService {
       if (!report.complete() || report.unsanitized()) {
         packet.addText("warning.txt", report::writeWarnings);
       }
-      packet.addText("README.html", w -> ReadmeHtml.write(w, app, report, packet.entries()));
+      packet.addText(ReadmeHtml.ENTRY, w -> ReadmeHtml.write(w, app, report, packet.entries(), analysis));
       facts.collected(outcomes, packet.entries());
       packet.addText(PacketAudit.ENTRY, w -> w.write(PacketAudit.inPacketJson(options, trigger, facts, report.complete())));
       return PacketResult.written(sink.seal(), report.complete());
@@ -200,6 +207,27 @@ public final class PacketService {
           ? PacketResult.failed(FailureKind.NO_SPACE, "the disk of " + dir + " filled up while writing: " + msg)
           : PacketResult.failed(FailureKind.INTERNAL, "writing " + file + " failed: " + e);
     }
+  }
+
+  /**
+   * Runs the rules over the entries already written (sanitized, small: never the raw JFR or heap of the target)
+   * and writes findings.json. The same for every trigger; bounded by the entries' size caps. Its time goes into
+   * report.txt's notes.
+   */
+  private static Analysis analyse(Packet packet) throws IOException {
+    long t0 = System.nanoTime();
+    Analysis analysis;
+    try {
+      analysis = Analysis.of(ModelReader.read(new WrittenEntries(packet)));
+    } catch (RuntimeException | StackOverflowError e) {
+      // The packet matters more than its verdict: say so (our words only, no collected text) and go on.
+      packet.note("analysis failed (" + e.getClass().getSimpleName() + "); findings.json lists nothing");
+      analysis = Analysis.of(ModelReader.read(PacketEntries.NONE));
+    }
+    packet.addText(Analysis.ENTRY, analysis::writeJson);
+    packet.note("analysis: " + analysis.findings().size() + " findings (" + analysis.alarming().size()
+        + " warning or critical) in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    return analysis;
   }
 
   /**

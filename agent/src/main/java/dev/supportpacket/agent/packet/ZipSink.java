@@ -9,6 +9,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -26,9 +30,14 @@ public final class ZipSink implements EntrySink, AutoCloseable {
   private final FileChannel channel;
   private final ZipArchiveOutputStream zip;
   private final AtomicLong counter = new AtomicLong();
+  /** Names whose scratch copy stays until the sink closes, so that the packet's analysis can read them back. */
+  private final Set<String> keep;
+  private final Map<String, Path> kept = new ConcurrentHashMap<>();
   private boolean sealed;
 
-  private ZipSink(Path partFile, Path finalFile, Path scratchDir, FileChannel channel, ZipArchiveOutputStream zip) {
+  private ZipSink(Path partFile, Path finalFile, Path scratchDir, FileChannel channel, ZipArchiveOutputStream zip,
+      Set<String> keep) {
+    this.keep = Set.copyOf(keep);
     this.partFile = partFile;
     this.channel = channel;
     this.finalFile = finalFile;
@@ -43,10 +52,18 @@ public final class ZipSink implements EntrySink, AutoCloseable {
    * @param scratchDir a private directory (0700) for entries in progress; emptied and removed on close
    */
   public static ZipSink create(Path finalFile, Path scratchDir) throws IOException {
+    return create(finalFile, scratchDir, Set.of());
+  }
+
+  /**
+   * As {@link #create(Path, Path)}, keeping the committed bytes of the entries named in {@code keep} readable
+   * through {@link #committed} until the sink closes: small text entries the packet's analysis reads.
+   */
+  public static ZipSink create(Path finalFile, Path scratchDir, Set<String> keep) throws IOException {
     Path part = PrivateFiles.temporaryName(finalFile.getParent(), ".part");
     FileChannel ch = PrivateFiles.createNew(part);
     try {
-      return new ZipSink(part, finalFile, scratchDir, ch, new ZipArchiveOutputStream(ch));
+      return new ZipSink(part, finalFile, scratchDir, ch, new ZipArchiveOutputStream(ch), keep);
     } catch (RuntimeException e) {
       ch.close();
       PrivateFiles.deleteQuietly(part);
@@ -98,6 +115,9 @@ public final class ZipSink implements EntrySink, AutoCloseable {
           Files.copy(scratch, zip);
           zip.closeArchiveEntry();
         }
+        if (keep.contains(name)) {
+          kept.put(name, scratch);
+        }
         return size;
       }
 
@@ -106,10 +126,18 @@ public final class ZipSink implements EntrySink, AutoCloseable {
         if (!closed) {
           closed = true;
           os.close();
-          Files.deleteIfExists(scratch);
+          if (!scratch.equals(kept.get(name))) {
+            Files.deleteIfExists(scratch);
+          }
         }
       }
     };
+  }
+
+  @Override
+  public Optional<InputStream> committed(String name) throws IOException {
+    Path p = kept.get(name);
+    return p == null ? Optional.empty() : Optional.of(Files.newInputStream(p));
   }
 
   /**
