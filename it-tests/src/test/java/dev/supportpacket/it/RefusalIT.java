@@ -73,7 +73,8 @@ class RefusalIT {
     Path missing = dir.resolve("missing").resolve("packets");
     try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
       Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--output", missing.toString());
-      assertEquals(0, r.exit, r::toString);
+      // Complete or not (a loaded machine may cut a collector): what counts here is where it went.
+      assertTrue(r.exit == 0 || r.exit == 1, r::toString);
       assertEquals(missing, r.packet().getParent());
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing)));
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing.getParent())));
