@@ -151,6 +151,15 @@ final class PatternRule {
             keys.textTriggers(),
             (m, s) -> assignmentIsSecret(keys, m, s),
             text -> holdsSecretKey(keys, text)));
+    // Password hashes of crypt(3) (shadow files, htpasswd, application user tables): the algorithm id stays
+    // readable, salt and hash are the secret (an offline cracker needs nothing else).
+    r.add(
+        of(
+            "crypt-hash",
+            "(?<![\\w$])\\$(?:1|5|6|7|y|gy|2[abxy]|argon2(?:id|i|d)|sha1|md5|pbkdf2(?:-sha\\d+)?|scrypt)\\$"
+                + "(?<s>(?:[A-Za-z0-9./+=,\\-]{1,200}\\$){1,5}[A-Za-z0-9./+=,\\-]{8,1000})",
+            List.of("$1$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$2a$", "$2b$", "$2x$", "$2y$", "$argon2", "$sha1$",
+                "$md5$", "$pbkdf2", "$scrypt$")));
     r.add(of("jwt", "\\beyJ[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]*", List.of("eyj")));
     // A whole block in one string (a config value, a JSON field with \n escapes); the streaming filter handles
     // blocks that span lines.
