@@ -103,7 +103,8 @@ final class PatternRule {
   String secret(Matcher m) {
     String g = groupOf(m);
     String s = g == null ? m.group() : m.group(g);
-    if (s == null || s.isEmpty() || s.startsWith("[REDACTED") || !check.accept(m, s)) {
+    // A token is "[REDACTED:…]"; a rule that leaves a bracket out of its value sees only "REDACTED:…".
+    if (s == null || s.isEmpty() || s.startsWith("[REDACTED") || s.startsWith("REDACTED:") || !check.accept(m, s)) {
       return null;
     }
     return s;
@@ -122,6 +123,12 @@ final class PatternRule {
     return found;
   }
 
+  /**
+   * An authentication scheme before a value ({@code token: "Bearer abc"}): it stays readable, only the value after it
+   * is the secret. Optional, so a value that is only a scheme word is still seen (and rejected as no secret).
+   */
+  private static final String SCHEME = "(?:(?i:bearer|basic|token|digest|negotiate|ntlm|apikey)[ \\t]+)?";
+
   /** The built-in rules; {@code keys} decides what a key in an assignment means. */
   static List<PatternRule> defaults(SecretKeys keys) {
     List<PatternRule> r = new ArrayList<>();
@@ -133,8 +140,9 @@ final class PatternRule {
     r.add(
         of(
             "authorization-header",
-            "(?i)\\b(?:proxy-)?authorization[\"']?[ \\t]{0,3}[:=][ \\t]{0,3}[\"']?"
-                + "(?:(?:bearer|basic|token|apikey|negotiate|ntlm|digest|sso-key)[ \\t]+)?(?<s>[^\\s\"',;)}\\]]{6,})",
+            // A header map prints the value in brackets ({Authorization=[Bearer abc]}): the bracket is no secret.
+            "(?i)\\b(?:proxy-)?authorization[\"']?[ \\t]{0,3}[:=][ \\t]{0,3}(?:\\[?[\"']?)"
+                + "(?:(?:bearer|basic|token|apikey|negotiate|ntlm|digest|sso-key)[ \\t]+)?(?<s>[^\\s\"',;)}\\[\\]]{6,})",
             List.of("authorization")));
     r.add(of("bearer-scheme", "(?i)\\bbearer[ \\t]+(?<s>[A-Za-z0-9._~+/\\-]{16,}=*)", List.of("bearer")));
     r.add(
@@ -147,7 +155,8 @@ final class PatternRule {
         of(
             "assignment",
             "(?<![\\w.\\-])(?<lt><)?(?<k>[A-Za-z_\\-][\\w.\\-]{0,100})(?<sep>[\"']?[ \\t]{0,3}(?:=>?|:)[ \\t]{0,3}|>)"
-                + "(?:\"(?<dq>(?:[^\"\\\\]|\\\\.){1,4096})\"|'(?<sq>[^']{1,4096})'|(?<bare>[^\\s\"',;&)<>\\]}]+))",
+                + "(?:\"" + SCHEME + "(?<dq>(?:[^\"\\\\]|\\\\.){1,4096})\"|'" + SCHEME + "(?<sq>[^']{1,4096})'"
+                + "|\\[?" + SCHEME + "(?<bare>[^\\s\"',;&)<>\\[\\]}][^\\s\"',;&)<>\\]}]*))",
             keys.textTriggers(),
             (m, s) -> assignmentIsSecret(keys, m, s),
             text -> holdsSecretKey(keys, text)));
@@ -222,7 +231,9 @@ final class PatternRule {
     if (m.group("sep").equals(">") && m.group("lt") == null) {
       return false;
     }
-    return keys.isSecretInText(m.group("k"))
+    String key = m.group("k");
+    return keys.isSecretInText(key)
+        && !isWorkingDirectory(key, value)
         && !isPlaceholder(value)
         && !AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT));
   }
@@ -271,6 +282,16 @@ final class PatternRule {
       i++;
     }
     return i < n && (s.charAt(i) == '=' || s.charAt(i) == ':');
+  }
+
+  /**
+   * A shell's {@code PWD=/srv/app} or {@code OLDPWD=/home/app} (printed by a process that lists its environment) is
+   * a directory, no password: an ODBC {@code PWD=} password is not an absolute path.
+   */
+  private static boolean isWorkingDirectory(String key, String value) {
+    return (key.equalsIgnoreCase("PWD") || key.equalsIgnoreCase("OLDPWD"))
+        && value.startsWith("/")
+        && value.chars().noneMatch(Character::isWhitespace);
   }
 
   /** "X-Auth: Bearer abc": the scheme is no secret; the scheme rules above redact what follows it. */

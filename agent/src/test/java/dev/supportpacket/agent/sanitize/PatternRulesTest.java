@@ -53,6 +53,33 @@ class PatternRulesTest {
   }
 
   @Test
+  void oneValueGetsOneTokenInAUrlAndInAParameterMap() {
+    EntryScrubber e = sanitizer.forEntry("app.log");
+    String token = sanitizer.token("abc123secretvalue");
+    assertEquals("GET /x?api_key=" + token + "&y=1", e.text("GET /x?api_key=abc123secretvalue&y=1"));
+    assertEquals("params {api_key=[" + token + "], user=[bob]}",
+        e.text("params {api_key=[abc123secretvalue], user=[bob]}"));
+    assertEquals("api_key:[" + token + "]", e.text("api_key:[abc123secretvalue]"));
+  }
+
+  @Test
+  void keepsTheSchemeAndBracketsOfAnAuthorizationHeaderInAMap() {
+    EntryScrubber e = sanitizer.forEntry("app.log");
+    String token = sanitizer.token("abc123def456ghi789");
+    assertEquals("headers {Authorization=[Bearer " + token + "], Accept=[*/*]}",
+        e.text("headers {Authorization=[Bearer abc123def456ghi789], Accept=[*/*]}"));
+    assertEquals("[Authorization:\"Bearer " + token + "\", Accept:\"*/*\"]",
+        e.text("[Authorization:\"Bearer abc123def456ghi789\", Accept:\"*/*\"]"));
+    assertEquals("x-api-token: \"Token " + sanitizer.token("s3cr3t") + "\"", e.text("x-api-token: \"Token s3cr3t\""));
+  }
+
+  @Test
+  void keepsShellWorkingDirectoriesButNotOdbcPasswords() {
+    keeps("env {PWD=/srv/orders, OLDPWD=/home/app, SHLVL=1}");
+    redacts("assignment", "Driver={ODBC Driver 18};Server=db;UID=sa;PWD=Tr0ub4dor3x;", "Tr0ub4dor3x");
+  }
+
+  @Test
   void redactsPasswordInUriUserInfo() {
     String out = redacts("uri-userinfo", "connecting to postgresql://app:S3cr3t-pw@db.internal:5432/orders", "S3cr3t-pw");
     assertTrue(out.contains("postgresql://app:") && out.contains("@db.internal:5432/orders"), out);
