@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RuleLinearityTest {
   static final int LINE = 1 << 20;
   /** A linear rule reads each char a bounded number of times; a quadratic one reads ~the line's length per char. */
-  static final long MAX_READS_PER_CHAR = 64;
+  static final long MAX_READS_PER_CHAR = WorkBudget.WORK_PER_CHAR / 2;
 
   /** One adversarial line per rule: units repeated up to 1 MB, then a tail. */
   static Stream<Arguments> adversarialLines() {
