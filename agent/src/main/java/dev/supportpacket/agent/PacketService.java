@@ -60,18 +60,6 @@ public final class PacketService {
     return new PacketService(DefaultCollectors.all());
   }
 
-  /**
-   * The one service of this JVM, shared by every trigger (attach, signal, JMX) so that they exclude each other.
-   * Created on first use: the startup agent's premain must not load the collectors.
-   */
-  public static PacketService shared() {
-    return Shared.INSTANCE;
-  }
-
-  private static final class Shared {
-    static final PacketService INSTANCE = withDefaultCollectors();
-  }
-
   /** The packet being written now, if any. */
   public Optional<Path> inProgress() {
     return Optional.ofNullable(inProgress.get());

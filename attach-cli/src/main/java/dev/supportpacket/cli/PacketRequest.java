@@ -2,6 +2,7 @@ package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.StatusProtocol;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Asks one JVM for a packet: reaches the agent (loads it, or triggers the one already running: {@link AgentChannel}),
+ * Asks one JVM for a packet: reaches the agent (loads it, or the one already running: {@link LoadAgentChannel}),
  * then follows the status file the agent appends to until it names the packet, reports a failure, the target dies, or
  * time runs out.
  */
@@ -44,11 +45,8 @@ final class PacketRequest {
     try {
       PacketOptions o = options.statusFile(status).trigger("attach").build();
       progress.phase("attaching", -1);
-      try (AgentChannel channel = AgentChannel.to(target)) {
-        progress.phase(channel.phase(), -1);
-        channel.start(o);
-        return follow(status, channel);
-      }
+      new LoadAgentChannel(target).start(o);
+      return follow(status);
     } finally {
       try {
         Files.deleteIfExists(status);
@@ -58,38 +56,48 @@ final class PacketRequest {
     }
   }
 
-  private Result follow(Path status, AgentChannel channel) throws CliFailure {
+  private Result follow(Path status) throws CliFailure {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
+    boolean greeted = false;
     while (true) {
-      // Asked before reading: the agent writes its last line before the channel can report the call's end.
-      Optional<CliFailure> broken = channel.broken();
       List<String> lines = readLines(status);
       for (; seen < lines.size(); seen++) {
-        String[] f = lines.get(seen).split(" ", 3);
-        if (f.length < 2) {
+        Optional<StatusProtocol.Line> parsed = StatusProtocol.parse(lines.get(seen));
+        if (parsed.isEmpty()) {
           continue;
         }
-        switch (f[0]) {
-          case "phase": {
-            // phase <name> <secondsLeft> [<bytes>]
-            String[] p = lines.get(seen).split(" ");
-            progress.phase(f[1], p.length > 2 ? parseLong(p[2]) : -1, p.length > 3 ? parseLong(p[3]) : -1);
+        StatusProtocol.Line line = parsed.get();
+        switch (line.kind) {
+          case StatusProtocol.HELLO:
+            if (line.protocol() != StatusProtocol.VERSION) {
+              progress.finish();
+              throw new CliFailure(ExitCode.AGENT_FAILED, "pid " + target.pid + " runs the support-packet agent "
+                  + line.agentVersion() + ", which speaks status protocol " + line.protocol() + "; this attach.jar "
+                  + "speaks " + StatusProtocol.VERSION + ": use the attach.jar of release " + line.agentVersion());
+            }
+            greeted = true;
+            if (line.loadedBefore()) {
+              progress.phase("asking the running agent " + line.agentVersion(), -1);
+            }
             break;
-          }
-          case "done":
+          case StatusProtocol.PHASE:
+            progress.phase(line.first, line.number(0), line.number(1));
+            break;
+          case StatusProtocol.DONE:
             progress.finish();
-            return new Result(Path.of(f.length > 2 ? f[2] : ""), f[1].equals("complete"));
-          case "failed":
+            return new Result(Path.of(line.rest), line.first.equals("complete"));
+          case StatusProtocol.FAILED:
             progress.finish();
-            throw failure(f[1], f.length > 2 ? f[2] : "");
+            if (!greeted) {
+              // An agent older than the status protocol: it refuses the protocol option it does not know.
+              throw new CliFailure(ExitCode.AGENT_FAILED, "pid " + target.pid + " runs an older support-packet agent,"
+                  + " which answered: " + line.rest + "; use the attach.jar of its release");
+            }
+            throw failure(line.first, line.rest);
           default:
             break;
         }
-      }
-      if (broken.isPresent()) {
-        progress.finish();
-        throw broken.get();
       }
       if (!target.alive()) {
         progress.finish();
@@ -137,14 +145,6 @@ final class PacketRequest {
       return end < 0 ? List.of() : List.of(s.substring(0, end).split("\n"));
     } catch (IOException e) {
       return List.of();
-    }
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 

@@ -10,6 +10,7 @@ import java.security.Principal;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -21,9 +22,11 @@ public final class SupportPacket implements SupportPacketMBean {
 
   private final PacketOptions startup;
   private final LongSupplier ignoredSignals;
+  private final Supplier<PacketService> service;
 
-  private SupportPacket(PacketOptions startup, LongSupplier ignoredSignals) {
+  private SupportPacket(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service) {
     this.startup = startup;
+    this.service = service;
     this.ignoredSignals = ignoredSignals;
   }
 
@@ -33,16 +36,18 @@ public final class SupportPacket implements SupportPacketMBean {
    *
    * @param startup the startup agent's options: every {@code createPacket} keeps their settings and may only change
    *     the request within them (see {@link dev.supportpacket.agent.options.PacketRequest})
+   * @param service the JVM's one packet service, shared with the other triggers; made on first use
    * @throws JMException when the MBean server refuses the registration
    */
-  public static void register(PacketOptions startup, LongSupplier ignoredSignals) throws JMException {
+  public static void register(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service)
+      throws JMException {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name = new ObjectName(OBJECT_NAME);
     if (server.isRegistered(name)) {
       return;
     }
     try {
-      server.registerMBean(new SupportPacket(startup, ignoredSignals), name);
+      server.registerMBean(new SupportPacket(startup, ignoredSignals, service), name);
     } catch (InstanceAlreadyExistsException e) {
       // registered by a concurrent premain/agentmain: the same MBean, nothing to do
     }
@@ -64,7 +69,7 @@ public final class SupportPacket implements SupportPacketMBean {
       PacketAudit.rejectedOptions(caller, e.getMessage());
       throw new IllegalArgumentException("bad options: " + e.getMessage());
     }
-    PacketResult r = PacketService.shared().create(options, caller, new StatusFile(null));
+    PacketResult r = service.get().create(options, caller, new StatusFile(null));
     if (r.path().isPresent()) {
       return r.path().get().toString();
     }
@@ -74,17 +79,17 @@ public final class SupportPacket implements SupportPacketMBean {
 
   @Override
   public String getLastPacketPath() {
-    return PacketService.shared().lastWritten().map(Object::toString).orElse("");
+    return service.get().lastWritten().map(Object::toString).orElse("");
   }
 
   @Override
   public String getLastOutcome() {
-    return PacketService.shared().lastResult().map(SupportPacket::outcome).orElse("none");
+    return service.get().lastResult().map(SupportPacket::outcome).orElse("none");
   }
 
   @Override
   public boolean isInProgress() {
-    return PacketService.shared().inProgress().isPresent();
+    return service.get().inProgress().isPresent();
   }
 
   @Override
