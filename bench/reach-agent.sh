@@ -73,23 +73,25 @@ echo "target pid $TARGET_PID on $("$JAVA" -version 2>&1 | head -1), startup agen
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 declare -A TIMES
-# attach first and for every round before the first jmx run: once the management agent is started it stays.
-for way in attach jcmd; do
-  for run in $(seq 0 "$RUNS"); do
-    if [ "$way" = jcmd ]; then
-      t0=${EPOCHREALTIME//[.,]/}
-      "$JCMD" "$TARGET_PID" VM.version >/dev/null
-      ms=$(( (${EPOCHREALTIME//[.,]/} - t0) / 1000 ))
-    else
-      ms=$("$JAVA" -cp "$WORK/classes" ReachAgent attach "$TARGET_PID" "$AGENT")
-    fi
-    [ "$run" -eq 0 ] || TIMES[$way]+="$ms "   # run 0 is the cold one
-  done
-done
+time_way() { # prints the ms of one run of $1
+  case "$1" in
+    jcmd) local t0=${EPOCHREALTIME//[.,]/}
+          "$JCMD" "$TARGET_PID" VM.version >/dev/null
+          echo $(( (${EPOCHREALTIME//[.,]/} - t0) / 1000 )) ;;
+    attach) "$JAVA" -cp "$WORK/classes" ReachAgent attach "$TARGET_PID" "$AGENT" ;;
+    jmx) "$JAVA" -cp "$WORK/classes" ReachAgent jmx "$TARGET_PID" ;;
+  esac
+}
+# Round 0 is the cold one (first attach of each way; the first jmx run starts the management agent) and is left out
+# of the statistics. The listening sockets are counted after the cold attach, before any jmx run: once started, the
+# management agent stays. Rounds interleave the ways so that drift in the machine's load hits them alike.
+time_way attach >/dev/null
 LISTEN_ATTACH=$(listening)
 for run in $(seq 0 "$RUNS"); do
-  ms=$("$JAVA" -cp "$WORK/classes" ReachAgent jmx "$TARGET_PID")
-  [ "$run" -eq 0 ] || TIMES[jmx]+="$ms "
+  for way in attach jmx jcmd; do
+    ms=$(time_way "$way")
+    [ "$run" -eq 0 ] || TIMES[$way]+="$ms "
+  done
 done
 LISTEN_JMX=$(listening)
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

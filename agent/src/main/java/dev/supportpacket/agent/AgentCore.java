@@ -1,14 +1,15 @@
 package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.boot.AgentBridge;
 import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.options.AgentArgs;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.StatusProtocol;
-import dev.supportpacket.agent.trigger.SupportPacket;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -77,14 +78,15 @@ public final class AgentCore implements AgentBridge {
       String mismatch = StatusProtocol.mismatch(AgentArgs.decode(args).get(StatusProtocol.OPTION), version);
       if (mismatch != null) {
         status.failed(FailureKind.BAD_OPTIONS, mismatch);
-        PacketAudit.rejectedOptions(TriggerContext.attach(), mismatch);
+        PacketAudit.rejectedOptions(TriggerContext.attach(), mismatch, Optional.empty(), Optional.empty());
         return;
       }
       PacketOptions options = PacketOptions.parse(args);
       Daemon.start("main", () -> service().create(options, status));
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
-      PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()));
+      PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()), Optional.empty(),
+          Optional.empty());
     }
   }
 }

@@ -6,7 +6,6 @@ import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.SignalTrigger;
 import dev.supportpacket.agent.trigger.StatusFile;
-import dev.supportpacket.agent.trigger.SupportPacket;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.function.LongSupplier;

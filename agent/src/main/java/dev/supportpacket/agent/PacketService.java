@@ -1,5 +1,6 @@
 package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
@@ -20,6 +21,7 @@ import dev.supportpacket.agent.sanitize.ProcessSecrets;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import dev.supportpacket.agent.sanitize.SanitizerSettings;
 import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.supportpacket.cli;
 
 import com.sun.tools.attach.VirtualMachineDescriptor;
-import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.report.AppIdentity;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,5 @@
 package dev.supportpacket.agent.report;
 
-import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.packet.EntryRecord;
 import java.io.IOException;
 import java.io.Writer;

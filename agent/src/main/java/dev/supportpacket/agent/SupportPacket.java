@@ -1,9 +1,11 @@
-package dev.supportpacket.agent.trigger;
+package dev.supportpacket.agent;
 
-import dev.supportpacket.agent.PacketResult;
-import dev.supportpacket.agent.PacketService;
 import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.PacketResult;
+import dev.supportpacket.agent.trigger.StatusFile;
+import dev.supportpacket.agent.trigger.TriggerContext;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.security.Principal;
@@ -66,7 +68,8 @@ public final class SupportPacket implements SupportPacketMBean {
       // Only what a trigger may ask (PacketRequest), on top of the operator's settings; no status file, no claims.
       options = PacketOptions.forTrigger(args, startup, TriggerContext.Kind.JMX.label());
     } catch (IllegalArgumentException e) {
-      PacketAudit.rejectedOptions(caller, e.getMessage());
+      // Recorded where the operator's settings say, not where the caller asked.
+      PacketAudit.rejectedOptions(caller, e.getMessage(), startup.auditConfig(), startup.settings().outputDir());
       throw new IllegalArgumentException("bad options: " + e.getMessage());
     }
     PacketResult r = service.get().create(options, caller, new StatusFile(null));

@@ -1,6 +1,5 @@
-package dev.supportpacket.agent;
+package dev.supportpacket.agent.trigger;
 
-import dev.supportpacket.agent.trigger.FailureKind;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -18,11 +17,11 @@ public final class PacketResult {
     this.message = message;
   }
 
-  static PacketResult written(Path path, boolean complete) {
+  public static PacketResult written(Path path, boolean complete) {
     return new PacketResult(path, complete, null, complete ? "complete" : "incomplete: see warning.txt");
   }
 
-  static PacketResult failed(FailureKind kind, String message) {
+  public static PacketResult failed(FailureKind kind, String message) {
     return new PacketResult(null, false, kind, message);
   }
 
