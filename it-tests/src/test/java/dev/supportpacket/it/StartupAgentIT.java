@@ -110,8 +110,10 @@ class StartupAgentIT {
       }
       assertEquals("echo ok\n", Files.readString(victim), "no status line was appended to the caller's file");
       assertEquals(List.of(), packets(out), "no packet was written for a refused request");
-      List<String> audit = Files.readAllLines(out.resolve("support-packet-audit.jsonl"));
-      assertEquals(9, audit.stream().filter(l -> l.contains("\"rejected\"")).count(), String.join("\n", audit));
+      // A refusal is recorded without waiting for the audit targets: wait for the nine records here.
+      List<String> audit = await().atMost(PATIENCE).until(() -> Files.exists(out.resolve("support-packet-audit.jsonl"))
+          ? Files.readAllLines(out.resolve("support-packet-audit.jsonl")) : List.<String>of(),
+          l -> l.stream().filter(r -> r.contains("rejected")).count() == 9);
       assertFalse(audit.stream().anyMatch(l -> l.contains("touch")), "the crafted key is not in the audit log");
       assertTrue(target.isAlive());
     }

@@ -46,6 +46,7 @@ public final class CpuProfileCollector implements Collector {
       throw new Skipped("JFR is not available in this JVM (started with -XX:-FlightRecorder?)");
     }
     Path raw = ctx.scratchPath("cpu", ".jfr");
+    packet.note(JfrStackDepth.raise());
     try {
       record(ctx, raw);
       packet.addText("profile/cpu-folded.txt", w -> FoldedStacks.write(raw, w));
