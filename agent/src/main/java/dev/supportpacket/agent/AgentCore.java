@@ -1,12 +1,15 @@
 package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.audit.PacketAudit;
+import dev.supportpacket.agent.boot.AgentBridge;
 import dev.supportpacket.agent.boot.Daemon;
+import dev.supportpacket.agent.options.AgentArgs;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
-import dev.supportpacket.agent.trigger.RateLimiter;
+import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.trigger.StatusFile;
-import dev.supportpacket.agent.trigger.SupportPacket;
+import dev.supportpacket.agent.trigger.StatusProtocol;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,18 +17,25 @@ import java.util.function.LongSupplier;
 import javax.management.JMException;
 
 /**
- * What {@link AgentMain} and the signal handler ask of the packet code, which {@code AgentClassLoader} loads apart
- * from them: they call these methods by name, so parameters and results are JDK types only, and agent options travel
- * as the argument string.
+ * The packet code's side of the {@link AgentBridge}: what {@link AgentMain} and the signal handler ask of it. One
+ * instance per JVM (made by {@code AgentClassLoader.bridge()}), which owns the one {@link PacketService}.
  */
-public final class AgentCore {
-  /**
-   * This agent's version, set once its MBean is registered: the attach CLI reads it to trigger the running agent over
-   * JMX instead of loading it again. Set only then, so that the CLI never finds the agent without its MBean.
-   */
+public final class AgentCore implements AgentBridge {
+  /** This agent's version, set once the startup agent's MBean is registered (tests and benchmarks wait for it). */
   public static final String VERSION_PROPERTY = "dev.supportpacket.agent.version";
 
-  private AgentCore() {}
+  /** Made on first use: a startup agent's MBean registration must not load the collectors. */
+  private PacketService service;
+
+  /** For {@code AgentClassLoader} only. */
+  public AgentCore() {}
+
+  private synchronized PacketService service() {
+    if (service == null) {
+      service = PacketService.withDefaultCollectors();
+    }
+    return service;
+  }
 
   /**
    * Registers the MBean unless it already is.
@@ -33,15 +43,17 @@ public final class AgentCore {
    * @param defaultArgs the agent options a {@code createPacket} starts from; already checked at startup
    * @param ignoredSignals the signal trigger's count of refused signals
    */
-  public static void registerMBean(String defaultArgs, LongSupplier ignoredSignals) throws JMException {
-    SupportPacket.register(PacketOptions.parse(defaultArgs), ignoredSignals);
+  @Override
+  public void registerMBean(String defaultArgs, LongSupplier ignoredSignals) throws JMException {
+    SupportPacket.register(PacketOptions.parse(defaultArgs), ignoredSignals, this::service);
     System.setProperty(VERSION_PROPERTY, AppIdentity.generatorVersion());
   }
 
   /** Writes a packet for the signal {@code SIG<signal>} and returns the line that tells the outcome on stderr. */
-  public static String packetOnSignal(String args, String signal) {
+  @Override
+  public String packetOnSignal(String args, String signal) {
     PacketOptions options = PacketOptions.parse(args).toBuilder().trigger(TriggerContext.Kind.SIGNAL.label()).build();
-    PacketResult r = PacketService.shared().create(options, TriggerContext.signal(signal), new StatusFile(null));
+    PacketResult r = service().create(options, TriggerContext.signal(signal), new StatusFile(null));
     if (r.path().isPresent()) {
       return "support-packet: SIG" + signal + ": packet written (" + r.message() + "): " + r.path().get();
     }
@@ -49,28 +61,32 @@ public final class AgentCore {
   }
 
   /**
-   * Loaded by the attach CLI: writes one packet in the background, and registers the MBean for later triggers. Bad
-   * options are told in the status file the CLI follows and in the audit log; nothing is thrown.
+   * The attach CLI loaded the agent, for the first time in this JVM or again: agentmain is called each time, and
+   * every call reaches this one packet service, so no port or connector is needed to reach a running agent. Answers
+   * in the status file the CLI follows ({@link StatusProtocol}); bad options are told there and in the audit log;
+   * nothing is thrown. Registers no MBean: a JMX trigger is the startup agent's, which the operator chose; an attach
+   * must not leave one behind for whoever can reach the application's JMX.
    */
-  public static void packetOnAttach(String args) {
+  @Override
+  public void packetOnAttach(String args, boolean loadedBefore) {
     Optional<Path> statusPath = Optional.empty();
     try {
       statusPath = PacketOptions.statusFileIn(args);
+      StatusFile status = new StatusFile(statusPath.orElse(null));
+      String version = AppIdentity.generatorVersion();
+      status.hello(version, loadedBefore);
+      String mismatch = StatusProtocol.mismatch(AgentArgs.decode(args).get(StatusProtocol.OPTION), version);
+      if (mismatch != null) {
+        status.failed(FailureKind.BAD_OPTIONS, mismatch);
+        PacketAudit.rejectedOptions(TriggerContext.attach(), mismatch, Optional.empty(), Optional.empty());
+        return;
+      }
       PacketOptions options = PacketOptions.parse(args);
-      StatusFile status = new StatusFile(options.statusFile().orElse(null));
-      Daemon.start("main", () -> PacketService.shared().create(options, status));
-      // Beside the packet, not before it: in a JVM without JMX so far this creates the platform MBean server (hundreds
-      // of classes), which the profile need not wait for. Done long before the packet, for the CLI's next request.
-      Daemon.start("jmx", () -> {
-        try {
-          registerMBean(null, RateLimiter.NONE_REFUSED);
-        } catch (Throwable t) {
-          // no JMX trigger for later requests; this one goes on
-        }
-      });
+      Daemon.start("main", () -> service().create(options, status));
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
-      PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()));
+      PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()), Optional.empty(),
+          Optional.empty());
     }
   }
 }

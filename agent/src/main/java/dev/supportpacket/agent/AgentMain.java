@@ -6,7 +6,6 @@ import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.SignalTrigger;
 import dev.supportpacket.agent.trigger.StatusFile;
-import dev.supportpacket.agent.trigger.SupportPacket;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.function.LongSupplier;
@@ -81,7 +80,7 @@ public final class AgentMain {
     }
     try {
       Thread.sleep(MBEAN_DELAY_MILLIS);
-      AgentClassLoader.callCore("registerMBean", args, ignoredSignals);
+      AgentClassLoader.bridge().registerMBean(args, ignoredSignals);
     } catch (InterruptedException e) {
       // the JVM is going down
     } catch (Throwable t) {
@@ -90,11 +89,15 @@ public final class AgentMain {
     }
   }
 
-  /** Loaded by the attach CLI: writes one packet in the background, and registers the MBean for later triggers. */
+  /**
+   * Loaded by the attach CLI, the first time or again (the JVM calls agentmain on each load of the same jar, and a
+   * jar already on the class path is not added twice): writes one packet in the background. This is also how the
+   * CLI reaches an agent that is already running, so that nothing ever needs a port.
+   */
   public static void agentmain(String args, Instrumentation inst) {
     try {
-      markLoaded();
-      AgentClassLoader.callCore("packetOnAttach", args);
+      boolean loadedBefore = markLoaded() > 1;
+      AgentClassLoader.bridge().packetOnAttach(args, loadedBefore);
     } catch (Throwable t) {
       // Only when the packet code cannot even be loaded (a damaged jar): the CLI follows the status file.
       PacketOptions.statusFileIn(args)
@@ -102,7 +105,10 @@ public final class AgentMain {
     }
   }
 
-  private static synchronized void markLoaded() {
-    System.setProperty(LOADS_PROPERTY, Integer.toString(Integer.getInteger(LOADS_PROPERTY, 0) + 1));
+  /** Counts this load and returns the count, this one included. */
+  private static synchronized int markLoaded() {
+    int loads = Integer.getInteger(LOADS_PROPERTY, 0) + 1;
+    System.setProperty(LOADS_PROPERTY, Integer.toString(loads));
+    return loads;
   }
 }

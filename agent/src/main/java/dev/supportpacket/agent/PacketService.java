@@ -1,5 +1,6 @@
 package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
@@ -25,6 +26,7 @@ import dev.supportpacket.agent.sanitize.ProcessSecrets;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import dev.supportpacket.agent.sanitize.SanitizerSettings;
 import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.IOException;
@@ -64,18 +66,6 @@ public final class PacketService {
 
   public static PacketService withDefaultCollectors() {
     return new PacketService(DefaultCollectors.all());
-  }
-
-  /**
-   * The one service of this JVM, shared by every trigger (attach, signal, JMX) so that they exclude each other.
-   * Created on first use: the startup agent's premain must not load the collectors.
-   */
-  public static PacketService shared() {
-    return Shared.INSTANCE;
-  }
-
-  private static final class Shared {
-    static final PacketService INSTANCE = withDefaultCollectors();
   }
 
   /** The packet being written now, if any. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.nio.file.Files;

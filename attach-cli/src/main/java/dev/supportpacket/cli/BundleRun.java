@@ -1,6 +1,6 @@
 package dev.supportpacket.cli;
 
-import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.report.AppIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,14 +1,17 @@
 package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.options.PacketOptions;
-import java.util.Optional;
+import dev.supportpacket.agent.trigger.StatusProtocol;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
 /**
- * Loads the agent jar that travels inside attach.jar into the target; its agentmain writes the packet. A JVM in
- * another mount namespace (a container) is reached by {@link HotSpotAttach}, any other by the JDK's client.
+ * How a request reaches the target: by loading the agent jar that travels inside attach.jar. Also when the agent
+ * already runs there (a startup agent, or an earlier attach): the JVM calls agentmain again and the loaded agent
+ * takes the request, so the CLI never starts the target's management agent (which would leave an RMI port open for
+ * the target's lifetime). The agent answers in the status file named in the options. A JVM in another mount
+ * namespace (a container) is reached by {@link HotSpotAttach}, any other by the JDK's client.
  */
-final class LoadAgentChannel implements AgentChannel {
+final class LoadAgentChannel {
   private final TargetProcess target;
   private final TargetFiles files;
 
@@ -17,31 +20,17 @@ final class LoadAgentChannel implements AgentChannel {
     this.files = files;
   }
 
-  @Override
-  public String phase() {
-    return "attaching";
-  }
-
-  @Override
-  public void start(PacketOptions options) throws CliFailure {
+  /** Hands the request to the agent and returns; the agent works on in the target. */
+  void start(PacketOptions options) throws CliFailure {
+    String args = options.toAgentArgs() + "," + StatusProtocol.OPTION + "=" + StatusProtocol.VERSION;
     if (!target.sameMountNamespace()) {
-      new HotSpotAttach(target).loadAgent(files.agentJar(), options.toAgentArgs());
+      new HotSpotAttach(target).loadAgent(files.agentJar(), args);
       return;
     }
     try {
-      ByteBuddyAgent.attach(files.agentJar().toFile(), Long.toString(target.pid), options.toAgentArgs());
+      ByteBuddyAgent.attach(files.agentJar().toFile(), Long.toString(target.pid), args);
     } catch (RuntimeException e) {
       throw AttachFailure.of(target, e);
     }
-  }
-
-  @Override
-  public Optional<CliFailure> broken() {
-    return Optional.empty();
-  }
-
-  @Override
-  public void close() {
-    // the agent stays loaded in the target by design; nothing of ours to release here
   }
 }

@@ -1,6 +1,6 @@
 package dev.supportpacket.cli;
 
-import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.options.Claims;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.PrivateFiles;

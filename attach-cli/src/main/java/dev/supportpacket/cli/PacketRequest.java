@@ -2,6 +2,7 @@ package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.StatusProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks one JVM for a packet: reaches the agent (loads it, or triggers the one already running: {@link AgentChannel}),
+ * Asks one JVM for a packet: reaches the agent (loads it, or the one already running: {@link LoadAgentChannel}),
  * then follows the status file the agent appends to until it names the packet, reports a failure, the target dies, or
  * time runs out.
  */
@@ -94,9 +95,8 @@ final class PacketRequest {
       PacketOptions o = options.build();
       progress.phase("attaching", -1);
       Result r;
-      try (AgentChannel channel = reach(files, o)) {
-        r = follow(status, channel);
-      }
+      reach(files, o);
+      r = follow(status);
       if (staging != null) {
         return new Result(files.moveOut(staging, r.path.toString(), hostFiles.output), r.complete);
       }
@@ -119,14 +119,12 @@ final class PacketRequest {
    * GC thrashing a full heap) accepts the connection on its attach socket but never answers, and the JDK's attach
    * client would wait for ever.
    */
-  private AgentChannel reach(TargetFiles files, PacketOptions o) throws CliFailure {
-    CompletableFuture<AgentChannel> reached = new CompletableFuture<>();
+  private void reach(TargetFiles files, PacketOptions o) throws CliFailure {
+    CompletableFuture<Void> reached = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
-        AgentChannel c = AgentChannel.to(target, files);
-        progress.phase(c.phase(), -1);
-        c.start(o);
-        reached.complete(c);
+        new LoadAgentChannel(target, files).start(o);
+        reached.complete(null);
       } catch (CliFailure | RuntimeException | Error e) {
         reached.completeExceptionally(e);
       }
@@ -136,10 +134,8 @@ final class PacketRequest {
     // Not --timeout: that is how long the packet may take once the agent has it.
     Duration deadline = ATTACH_DEADLINE;
     try {
-      return reached.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      reached.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      // Should it answer after all, let go of the connection at once.
-      reached.thenAccept(AgentChannel::close);
       throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " did not answer the attach request within "
           + deadline.toSeconds() + " s: it is hung or too busy (a safepoint that does not end, a full heap). Nothing"
           + " more is sent to it; should it recover, it loads the agent and writes the packet beside itself. For a"
@@ -155,38 +151,48 @@ final class PacketRequest {
     }
   }
 
-  private Result follow(Path status, AgentChannel channel) throws CliFailure {
+  private Result follow(Path status) throws CliFailure {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
+    boolean greeted = false;
     while (true) {
-      // Asked before reading: the agent writes its last line before the channel can report the call's end.
-      Optional<CliFailure> broken = channel.broken();
       List<String> lines = readLines(status);
       for (; seen < lines.size(); seen++) {
-        String[] f = lines.get(seen).split(" ", 3);
-        if (f.length < 2) {
+        Optional<StatusProtocol.Line> parsed = StatusProtocol.parse(lines.get(seen));
+        if (parsed.isEmpty()) {
           continue;
         }
-        switch (f[0]) {
-          case "phase": {
-            // phase <name> <secondsLeft> [<bytes>]
-            String[] p = lines.get(seen).split(" ");
-            progress.phase(f[1], p.length > 2 ? parseLong(p[2]) : -1, p.length > 3 ? parseLong(p[3]) : -1);
+        StatusProtocol.Line line = parsed.get();
+        switch (line.kind) {
+          case StatusProtocol.HELLO:
+            if (line.protocol() != StatusProtocol.VERSION) {
+              progress.finish();
+              throw new CliFailure(ExitCode.AGENT_FAILED, "pid " + target.pid + " runs the support-packet agent "
+                  + line.agentVersion() + ", which speaks status protocol " + line.protocol() + "; this attach.jar "
+                  + "speaks " + StatusProtocol.VERSION + ": use the attach.jar of release " + line.agentVersion());
+            }
+            greeted = true;
+            if (line.loadedBefore()) {
+              progress.phase("asking the running agent " + line.agentVersion(), -1);
+            }
             break;
-          }
-          case "done":
+          case StatusProtocol.PHASE:
+            progress.phase(line.first, line.number(0), line.number(1));
+            break;
+          case StatusProtocol.DONE:
             progress.finish();
-            return new Result(Path.of(f.length > 2 ? f[2] : ""), f[1].equals("complete"));
-          case "failed":
+            return new Result(Path.of(line.rest), line.first.equals("complete"));
+          case StatusProtocol.FAILED:
             progress.finish();
-            throw failure(f[1], f.length > 2 ? f[2] : "");
+            if (!greeted) {
+              // An agent older than the status protocol: it refuses the protocol option it does not know.
+              throw new CliFailure(ExitCode.AGENT_FAILED, "pid " + target.pid + " runs an older support-packet agent,"
+                  + " which answered: " + line.rest + "; use the attach.jar of its release");
+            }
+            throw failure(line.first, line.rest);
           default:
             break;
         }
-      }
-      if (broken.isPresent()) {
-        progress.finish();
-        throw broken.get();
       }
       if (!target.alive()) {
         progress.finish();
@@ -238,14 +244,6 @@ final class PacketRequest {
       return end < 0 ? List.of() : List.of(s.substring(0, end).split("\n"));
     } catch (IOException e) {
       return List.of();
-    }
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 

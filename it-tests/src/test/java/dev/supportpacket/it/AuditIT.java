@@ -93,7 +93,8 @@ class AuditIT {
           .collect(Collectors.toList());
       assertEquals(1, rejected.size(), all::toString);
       assertEquals("ALREADY_RUNNING", rejected.get(0).path("meta").path("failure").asText());
-      assertEquals("jmx", rejected.get(0).path("meta").path("trigger").asText(), "the second request used the MBean");
+      assertEquals("attach", rejected.get(0).path("meta").path("trigger").asText(),
+          "the second attach reached the loaded agent, which refused it: one packet service per JVM");
       assertEquals(System.getProperty("user.name"), rejected.get(0).path("user").asText());
       assertEquals(1, all.stream().filter(n -> n.path("event").asText().equals("packet.create"))
           .filter(n -> n.path("status").asText().equals("success")).count(), all::toString);

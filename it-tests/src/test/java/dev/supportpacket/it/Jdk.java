@@ -1,12 +1,10 @@
 package dev.supportpacket.it;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.supportpacket.agent.InstalledJdks;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.stream.Stream;
 
-/** The JDKs the targets run on: the default java (17) and the Temurin 25 JDK under /usr/lib/jvm. */
+/** The JDKs the targets run on: the default java (17) and a JDK 25 found by version (InstalledJdks). */
 public enum Jdk {
   JDK17,
   JDK25;
@@ -16,13 +14,7 @@ public enum Jdk {
     if (this == JDK17) {
       return Paths.get(System.getProperty("java.home"));
     }
-    try (Stream<Path> s = Files.list(Paths.get("/usr/lib/jvm"))) {
-      return s.filter(p -> p.getFileName().toString().matches("temurin-25.*"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no Temurin 25 JDK under /usr/lib/jvm"));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /usr/lib/jvm", e);
-    }
+    return InstalledJdks.byVersion(25);
   }
 
   public Path tool(String name) {

@@ -89,6 +89,36 @@ class StartupAgentIT {
     }
   }
 
+  /** Issue 13, point 2: a JMX caller asks for a packet; it cannot turn off the audit, write files or pose as the CLI. */
+  @Test
+  void jmxCallerCannotConfigureTheAgent(@TempDir Path dir) throws Exception {
+    Path out = Files.createDirectory(dir.resolve("packets"));
+    Path victim = Files.writeString(dir.resolve("victim.sh"), "echo ok\n");
+    Path noAudit = Files.writeString(dir.resolve("none.yaml"), "targets:\n  - type: none\n");
+    try (TargetJvm target = startWithAgent(Jdk.JDK17, dir, "output=" + out);
+        JMXConnector jmx = connect(target)) {
+      MBeanServerConnection server = jmx.getMBeanServerConnection();
+      ObjectName name = new ObjectName(MBEAN);
+      for (String forbidden : List.of("audit=" + noAudit, "status=" + victim, "rules=/etc/passwd", "user=root",
+          "client=attach-cli", "clientHost=admin", "heapDumpRaw=true", "output=/tmp", "x$(touch pwned)=1")) {
+        RuntimeMBeanException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeMBeanException.class,
+            () -> server.invoke(name, "createPacket", new Object[] {"duration=1," + forbidden}, CREATE_SIGNATURE));
+        String message = String.valueOf(e.getCause().getMessage());
+        assertTrue(message.contains("cannot be given by a trigger") || message.contains("at or below " + out),
+            forbidden + ": " + message);
+        assertFalse(message.contains("touch") || message.contains("passwd") || message.contains("root"), message);
+      }
+      assertEquals("echo ok\n", Files.readString(victim), "no status line was appended to the caller's file");
+      assertEquals(List.of(), packets(out), "no packet was written for a refused request");
+      // A refusal is recorded without waiting for the audit targets: wait for the nine records here.
+      List<String> audit = await().atMost(PATIENCE).until(() -> Files.exists(out.resolve("support-packet-audit.jsonl"))
+          ? Files.readAllLines(out.resolve("support-packet-audit.jsonl")) : List.<String>of(),
+          l -> l.stream().filter(r -> r.contains("rejected")).count() == 9);
+      assertFalse(audit.stream().anyMatch(l -> l.contains("touch")), "the crafted key is not in the audit log");
+      assertTrue(target.isAlive());
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Jdk.class)
   void fiveConcurrentTriggersGiveOnePacketAndTellTheOthersWhichOneIsBeingWritten(Jdk jdk, @TempDir Path dir)
@@ -167,18 +197,15 @@ class StartupAgentIT {
 
   @ParameterizedTest
   @EnumSource(Jdk.class)
-  void attachCliTriggersTheRunningAgentInsteadOfLoadingASecondOne(Jdk jdk, @TempDir Path dir) throws Exception {
+  void attachCliReachesTheRunningAgentThroughItsAgentmain(Jdk jdk, @TempDir Path dir) throws Exception {
     Path out = Files.createDirectory(dir.resolve("packets"));
     try (TargetJvm target = startWithAgent(jdk, dir, "output=" + out)) {
-      // The agent announces itself once its MBean is registered, a few seconds after startup.
-      await().atMost(PATIENCE).until(() -> !systemProperty(jdk, target, "dev.supportpacket.agent.version")
-          .equals("(not set)"));
       Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--output", dir.toString());
       assertEquals(0, r.exit, r::toString);
       assertEquals(dir, r.packet().getParent(), "the CLI's --output wins over the agent's");
       assertComplete(new PacketZip(r.packet()));
       assertTrue(r.err.contains("asking the running agent"), r::toString);
-      assertEquals("1", systemProperty(jdk, target, "dev.supportpacket.agent.loads"), "the agent was loaded once");
+      assertEquals("2", systemProperty(jdk, target, "dev.supportpacket.agent.loads"), "premain, then agentmain");
       assertTrue(target.isAlive());
       Leftovers.assertNone(jdk, target, dir);
     }
@@ -186,15 +213,18 @@ class StartupAgentIT {
 
   @ParameterizedTest
   @EnumSource(Jdk.class)
-  void agentLoadedByAttachIsTriggeredOverJmxTheSecondTime(Jdk jdk, @TempDir Path dir) throws Exception {
+  void agentLoadedByAttachIsReachedTheSameWayTheSecondTimeAndRegistersNoMBean(Jdk jdk, @TempDir Path dir)
+      throws Exception {
     try (TargetJvm target = TargetJvm.start(jdk, CpuBurnerApp.class, dir)) {
       Cli.Result first = Cli.run(Long.toString(target.pid()), "--duration", "1");
       assertEquals(0, first.exit, first::toString);
       Cli.Result second = Cli.run(Long.toString(target.pid()), "--duration", "1");
       assertEquals(0, second.exit, second::toString);
       assertTrue(second.err.contains("asking the running agent"), second::toString);
-      assertEquals("jmx", new PacketZip(second.packet()).yaml("metadata.yaml").get("trigger"));
-      assertEquals("1", systemProperty(jdk, target, "dev.supportpacket.agent.loads"));
+      assertEquals("attach", new PacketZip(second.packet()).yaml("metadata.yaml").get("trigger"));
+      assertEquals("2", systemProperty(jdk, target, "dev.supportpacket.agent.loads"));
+      // A JMX trigger is the startup agent's, chosen by the operator; an attach leaves none behind.
+      assertEquals("(not set)", systemProperty(jdk, target, "dev.supportpacket.agent.version"));
       Leftovers.assertNone(jdk, target, dir);
     }
   }

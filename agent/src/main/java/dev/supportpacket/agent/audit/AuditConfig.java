@@ -3,7 +3,7 @@ package dev.supportpacket.agent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;

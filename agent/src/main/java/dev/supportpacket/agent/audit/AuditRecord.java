@@ -91,7 +91,7 @@ public final class AuditRecord {
   /** A record the audit log writes about itself (seal, rotation, drops): by the agent, on this host. */
   static Builder ofAgent(String event) {
     return builder(event).user(System.getProperty("user.name"))
-        .client("agent/" + dev.supportpacket.agent.AppIdentity.generatorVersion()).clientHost("localhost");
+        .client("agent/" + dev.supportpacket.agent.report.AppIdentity.generatorVersion()).clientHost("localhost");
   }
 
   public Builder toBuilder() {

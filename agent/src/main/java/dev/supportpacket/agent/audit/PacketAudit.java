@@ -1,7 +1,7 @@
 package dev.supportpacket.agent.audit;
 
-import dev.supportpacket.agent.AppIdentity;
-import dev.supportpacket.agent.PacketResult;
+import dev.supportpacket.agent.report.AppIdentity;
+import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.options.Claims;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.options.UntrustedText;
@@ -128,18 +128,22 @@ public final class PacketAudit {
   }
 
   /**
-   * A request refused because its options did not parse: no options to take the configuration or the caller from.
-   * Does not wait: this may run on the JVM's attach listener thread.
+   * A request refused because its options did not parse or asked what its trigger may not: the caller's own options
+   * are not used. Does not wait: this may run on the JVM's attach listener thread.
+   *
+   * @param config the operator's audit configuration when known (a JMX request to the startup agent), else empty
+   * @param outputDir the operator's output directory when known, else empty (the working directory)
    */
-  public static void rejectedOptions(TriggerContext trigger, String message) {
+  public static void rejectedOptions(TriggerContext trigger, String message, Optional<Path> config,
+      Optional<Path> outputDir) {
     try {
-      Optional<Path> config = Optional.empty();
       AuditRecord r = AuditRecord.builder(AuditRecord.PACKET_CREATE).status(AuditRecord.Status.REJECTED)
           .user(trigger.kind() == TriggerContext.Kind.SIGNAL ? System.getProperty("user.name") : known(trigger.user()))
           .client(trigger.kind().label()).clientHost(trigger.clientHost())
           .ip(remote(trigger)).meta("trigger", trigger.kind().label())
           .meta("failure", FailureKind.BAD_OPTIONS.name()).meta("message", UntrustedText.oneLine(message))
-          .meta("outputDir", Paths.get(System.getProperty("user.dir")).toString()).build();
+          .meta("outputDir", outputDir.orElse(Paths.get(System.getProperty("user.dir"))).toAbsolutePath().toString())
+          .build();
       logFor(config).submit(r);
     } catch (Throwable t) {
       System.err.println("support-packet: cannot write the audit record (" + t + ")");

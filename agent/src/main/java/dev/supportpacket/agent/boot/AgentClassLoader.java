@@ -3,8 +3,6 @@ package dev.supportpacket.agent.boot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
@@ -29,10 +27,15 @@ import java.util.Enumeration;
 public final class AgentClassLoader extends ClassLoader {
   /** Where the packet code lies in the agent jar, stored uncompressed (see the agent pom's assembly). */
   static final String NESTED_JAR = "dev/supportpacket/agent/boot/agent-impl.jar";
-  /** The packet code's side of the calls from here: static methods whose parameters are JDK types. */
+  /** The packet code's side of the {@link AgentBridge}. */
   private static final String CORE_CLASS = "dev.supportpacket.agent.AgentCore";
 
+  /**
+   * The one loader of this JVM, and with it the one packet service: every trigger (attach, signal, JMX) must reach
+   * the same one so that they exclude each other. Created on the first trigger, never at premain.
+   */
   private static AgentClassLoader shared;
+  private AgentBridge bridge;
 
   static {
     registerAsParallelCapable();
@@ -66,23 +69,27 @@ public final class AgentClassLoader extends ClassLoader {
   }
 
   /**
-   * Calls the static method {@code name} of the packet code's {@code AgentCore}, loading the packet code first if
-   * this is the first call in this JVM.
+   * The packet code's side of the bridge, loading the packet code first if this is the first call in this JVM.
    *
-   * @return what the method returned
-   * @throws Exception what the method threw, or why the packet code cannot be loaded
+   * @throws Exception why the packet code cannot be loaded
    */
-  public static Object callCore(String name, Object... args) throws Exception {
-    for (Method m : shared().loadClass(CORE_CLASS).getMethods()) {
-      if (m.getName().equals(name)) {
-        try {
-          return m.invoke(null, args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
+  public static AgentBridge bridge() throws Exception {
+    AgentClassLoader loader = shared();
+    synchronized (loader) {
+      if (loader.bridge == null) {
+        loader.bridge = loader.loadClass(CORE_CLASS).asSubclass(AgentBridge.class).getConstructor().newInstance();
       }
+      return loader.bridge;
     }
-    throw new NoSuchMethodException(CORE_CLASS + "." + name);
+  }
+
+  /** The bridge's interface comes from our parent's side (the class the caller knows), never from the nested jar. */
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    if (name.equals(AgentBridge.class.getName())) {
+      return AgentBridge.class;
+    }
+    return super.loadClass(name, resolve);
   }
 
   private static synchronized AgentClassLoader shared() throws IOException {

@@ -24,8 +24,11 @@ public final class PacketOptions {
   public static final int DEFAULT_LOG_TAIL_MB = StartupSettings.DEFAULT_LOG_TAIL_MB;
   public static final int DEFAULT_LOG_BUDGET_MB = StartupSettings.DEFAULT_LOG_BUDGET_MB;
   public static final int MAX_LOG_MB = StartupSettings.MAX_LOG_MB;
-  /** The keys of how a packet is reported: set by the attach CLI, never by a trigger. */
-  private static final Set<String> TRANSPORT_KEYS = Set.of("status", "trigger");
+  /**
+   * The keys of how a packet is reported: set by the attach CLI, never by a trigger. {@code protocol} is
+   * {@code StatusProtocol.OPTION}, read before these options are parsed.
+   */
+  private static final Set<String> TRANSPORT_KEYS = Set.of("status", "trigger", "protocol");
 
   /** Whether the packet holds a heap dump, and of which objects. */
   public enum HeapDump {

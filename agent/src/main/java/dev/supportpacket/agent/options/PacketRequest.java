@@ -176,9 +176,10 @@ public final class PacketRequest {
     return new PacketRequest(profileDuration, liveHistogram, heapDump, maxSizeMb, dir);
   }
 
-  private static long number(String key, String value, String unit) {
+  /** A whole number for {@code key}; the message names the key and the unit, never the value. */
+  static long number(String key, String value, String unit) {
     try {
-      return Long.parseLong(value);
+      return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a whole number of " + unit);
     }

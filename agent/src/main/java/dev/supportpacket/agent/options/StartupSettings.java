@@ -91,7 +91,7 @@ public final class StartupSettings {
           signal = value;
           break;
         case "minInterval":
-          interval = Duration.ofSeconds(number(key, value, "seconds"));
+          interval = Duration.ofSeconds(PacketRequest.number(key, value, "seconds"));
           break;
         case "rules":
           rules = PacketRequest.path(key, value);
@@ -109,10 +109,10 @@ public final class StartupSettings {
           raw = value.equals("true");
           break;
         case "logTail":
-          tail = (int) Math.min(Integer.MAX_VALUE, number(key, value, "MB"));
+          tail = (int) Math.min(Integer.MAX_VALUE, PacketRequest.number(key, value, "MB"));
           break;
         case "logBudget":
-          budget = (int) Math.min(Integer.MAX_VALUE, number(key, value, "MB"));
+          budget = (int) Math.min(Integer.MAX_VALUE, PacketRequest.number(key, value, "MB"));
           break;
         default:
           break;
@@ -237,13 +237,5 @@ public final class StartupSettings {
       throw new IllegalArgumentException(key + " must be 1 to " + MAX_LOG_MB + " MB, not " + mb);
     }
     return mb;
-  }
-
-  private static long number(String key, String value, String unit) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number of " + unit);
-    }
   }
 }

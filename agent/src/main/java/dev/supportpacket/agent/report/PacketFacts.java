@@ -3,7 +3,6 @@ package dev.supportpacket.agent.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.findings.model.PacketEntries;
 import dev.supportpacket.agent.packet.EntryRecord;
 import java.util.ArrayList;

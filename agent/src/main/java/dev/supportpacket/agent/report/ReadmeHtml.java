@@ -1,6 +1,5 @@
 package dev.supportpacket.agent.report;
 
-import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.findings.Analysis;
 import dev.supportpacket.agent.findings.model.ClassRow;
 import dev.supportpacket.agent.findings.model.Events;

@@ -62,7 +62,7 @@ public final class SignalTrigger implements SignalHandler, Runnable {
   @Override
   public void run() {
     try {
-      err.println(AgentClassLoader.callCore("packetOnSignal", agentArgs, signal));
+      err.println(AgentClassLoader.bridge().packetOnSignal(agentArgs, signal));
     } catch (Throwable t) {
       err.println("support-packet: SIG" + signal + ": no packet: " + t);
     }

@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The channel from the agent to the attach CLI: the agent appends one line per event to a file the CLI created and
- * follows. Lines: {@code phase <name> <secondsLeft> [<bytes>]} (bytes written so far in that phase, when known), {@code done <complete|incomplete> <path>},
- * {@code failed <FailureKind> <message>}. A file works across any two processes of one user, with no port opened.
+ * follows; the lines are {@link StatusProtocol}'s. A file works across any two processes of one user, with no port
+ * opened.
  */
 public final class StatusFile implements Progress {
   private final Path file;
@@ -22,22 +22,27 @@ public final class StatusFile implements Progress {
     this.file = file;
   }
 
+  /** The first line: which agent took the request, and whether it was loaded before. */
+  public void hello(String agentVersion, boolean loadedBefore) {
+    append(StatusProtocol.hello(agentVersion, loadedBefore));
+  }
+
   @Override
   public void phase(String phase, long secondsLeft) {
-    append("phase " + phase + " " + secondsLeft);
+    append(StatusProtocol.phase(phase, secondsLeft, -1));
   }
 
   @Override
   public void phase(String phase, long secondsLeft, long bytes) {
-    append("phase " + phase + " " + secondsLeft + (bytes >= 0 ? " " + bytes : ""));
+    append(StatusProtocol.phase(phase, secondsLeft, bytes));
   }
 
   public void done(boolean complete, Path packet) {
-    append("done " + (complete ? "complete" : "incomplete") + " " + packet);
+    append(StatusProtocol.done(complete, packet.toString()));
   }
 
   public void failed(FailureKind kind, String message) {
-    append("failed " + kind.name() + " " + message);
+    append(StatusProtocol.failed(kind, message));
   }
 
   private void append(String line) {

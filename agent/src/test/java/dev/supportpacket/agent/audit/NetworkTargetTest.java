@@ -46,7 +46,7 @@ class NetworkTargetTest {
       List<String> frames = await().atMost(PATIENCE).until(() -> receiver.frames('\0'), l -> l.size() == 2);
       JsonNode gelf = json(frames.get(0));
       assertEquals("1.1", gelf.path("version").asText());
-      assertEquals(dev.supportpacket.agent.AppIdentity.hostName(), gelf.path("host").asText());
+      assertEquals(dev.supportpacket.agent.report.AppIdentity.hostName(), gelf.path("host").asText());
       assertEquals("packet.create success by alice via attach-cli/1", gelf.path("short_message").asText());
       assertTrue(gelf.path("timestamp").isBigDecimal() || gelf.path("timestamp").isDouble(), gelf::toString);
       assertEquals(r.createAt() / 1000.0, gelf.path("timestamp").asDouble(), 0.0005);

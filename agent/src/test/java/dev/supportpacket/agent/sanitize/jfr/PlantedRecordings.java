@@ -23,7 +23,7 @@ final class PlantedRecordings {
   static final String PROPERTY = "test.planted.password";
   static final String ENVIRONMENT_SECRET = "PLANTED-3nvV4lue-99";
   static final String ENVIRONMENT = "PLANTED_TOKEN";
-  static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+  static final Path TEMURIN_25 = dev.supportpacket.agent.InstalledJdks.byVersion(25);
 
   // 2 ms as the product uses on JDK 17, whose sampler falls far behind longer periods under load.
   private static final Duration SAMPLE_PERIOD = Duration.ofMillis(2);

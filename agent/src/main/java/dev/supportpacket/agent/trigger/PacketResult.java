@@ -1,7 +1,6 @@
-package dev.supportpacket.agent;
+package dev.supportpacket.agent.trigger;
 
 import dev.supportpacket.agent.packet.SealedFile;
-import dev.supportpacket.agent.trigger.FailureKind;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -19,11 +18,11 @@ public final class PacketResult {
     this.message = message;
   }
 
-  static PacketResult written(SealedFile sealed, boolean complete) {
+  public static PacketResult written(SealedFile sealed, boolean complete) {
     return new PacketResult(sealed, complete, null, complete ? "complete" : "incomplete: see warning.txt");
   }
 
-  static PacketResult failed(FailureKind kind, String message) {
+  public static PacketResult failed(FailureKind kind, String message) {
     return new PacketResult(null, false, kind, message);
   }
 

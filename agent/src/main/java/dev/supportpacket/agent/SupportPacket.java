@@ -1,15 +1,18 @@
-package dev.supportpacket.agent.trigger;
+package dev.supportpacket.agent;
 
-import dev.supportpacket.agent.PacketResult;
-import dev.supportpacket.agent.PacketService;
 import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.trigger.FailureKind;
+import dev.supportpacket.agent.trigger.PacketResult;
+import dev.supportpacket.agent.trigger.StatusFile;
+import dev.supportpacket.agent.trigger.TriggerContext;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -21,9 +24,11 @@ public final class SupportPacket implements SupportPacketMBean {
 
   private final PacketOptions startup;
   private final LongSupplier ignoredSignals;
+  private final Supplier<PacketService> service;
 
-  private SupportPacket(PacketOptions startup, LongSupplier ignoredSignals) {
+  private SupportPacket(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service) {
     this.startup = startup;
+    this.service = service;
     this.ignoredSignals = ignoredSignals;
   }
 
@@ -33,16 +38,18 @@ public final class SupportPacket implements SupportPacketMBean {
    *
    * @param startup the startup agent's options: every {@code createPacket} keeps their settings and may only change
    *     the request within them (see {@link dev.supportpacket.agent.options.PacketRequest})
+   * @param service the JVM's one packet service, shared with the other triggers; made on first use
    * @throws JMException when the MBean server refuses the registration
    */
-  public static void register(PacketOptions startup, LongSupplier ignoredSignals) throws JMException {
+  public static void register(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service)
+      throws JMException {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name = new ObjectName(OBJECT_NAME);
     if (server.isRegistered(name)) {
       return;
     }
     try {
-      server.registerMBean(new SupportPacket(startup, ignoredSignals), name);
+      server.registerMBean(new SupportPacket(startup, ignoredSignals, service), name);
     } catch (InstanceAlreadyExistsException e) {
       // registered by a concurrent premain/agentmain: the same MBean, nothing to do
     }
@@ -61,10 +68,11 @@ public final class SupportPacket implements SupportPacketMBean {
       // Only what a trigger may ask (PacketRequest), on top of the operator's settings; no status file, no claims.
       options = PacketOptions.forTrigger(args, startup, TriggerContext.Kind.JMX.label());
     } catch (IllegalArgumentException e) {
-      PacketAudit.rejectedOptions(caller, e.getMessage());
+      // Recorded where the operator's settings say, not where the caller asked.
+      PacketAudit.rejectedOptions(caller, e.getMessage(), startup.auditConfig(), startup.settings().outputDir());
       throw new IllegalArgumentException("bad options: " + e.getMessage());
     }
-    PacketResult r = PacketService.shared().create(options, caller, new StatusFile(null));
+    PacketResult r = service.get().create(options, caller, new StatusFile(null));
     if (r.path().isPresent()) {
       return r.path().get().toString();
     }
@@ -74,17 +82,17 @@ public final class SupportPacket implements SupportPacketMBean {
 
   @Override
   public String getLastPacketPath() {
-    return PacketService.shared().lastWritten().map(Object::toString).orElse("");
+    return service.get().lastWritten().map(Object::toString).orElse("");
   }
 
   @Override
   public String getLastOutcome() {
-    return PacketService.shared().lastResult().map(SupportPacket::outcome).orElse("none");
+    return service.get().lastResult().map(SupportPacket::outcome).orElse("none");
   }
 
   @Override
   public boolean isInProgress() {
-    return PacketService.shared().inProgress().isPresent();
+    return service.get().inProgress().isPresent();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.supportpacket.agent.trigger;
+package dev.supportpacket.agent;
 
 /**
  * The JMX face of the agent, {@value SupportPacket#OBJECT_NAME} on the platform MBean server: reachable from jconsole

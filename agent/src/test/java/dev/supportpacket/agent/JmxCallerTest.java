@@ -1,4 +1,4 @@
-package dev.supportpacket.agent.trigger;
+package dev.supportpacket.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
