@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
       TargetProcess target = TargetProcess.verify(Long.toString(demo.pid()));
       return new PacketRequest(target, options, packet.timeout(), packet.progressView())
           .run()
-          .print(System.out, System.err);
+          .print(System.out, System.err, packet.quiet);
     } finally {
       if (demo != null) {
         stop(demo);

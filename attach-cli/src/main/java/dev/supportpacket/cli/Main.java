@@ -2,6 +2,9 @@ package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,10 +40,37 @@ public final class Main implements Callable<Integer> {
       throw new CliFailure(ExitCode.USAGE, "which JVM? give its pid; `java -jar attach.jar list` shows them");
     }
     PacketOptions.Builder options = packet.toBuilder();
-    TargetProcess target = TargetProcess.verify(pid);
-    return new PacketRequest(target, options, packet.timeout(), packet.progressView())
-        .run()
-        .print(System.out, System.err);
+    Path cwd = Paths.get("").toAbsolutePath();
+    TargetProcess target;
+    try {
+      target = TargetProcess.verify(pid);
+    } catch (CliFailure f) {
+      if (f.code == ExitCode.NO_SUCH_PROCESS) {
+        removeLeftovers(packet.output != null ? packet.output : cwd);
+      }
+      throw f;
+    }
+    Path outputDir = packet.output != null ? packet.output : target.workingDirectory().orElse(cwd);
+    try {
+      return new PacketRequest(target, options, packet.timeout(), packet.progressView())
+          .run()
+          .print(System.out, System.err, packet.quiet);
+    } catch (CliFailure f) {
+      if (f.code == ExitCode.TARGET_DIED) {
+        removeLeftovers(outputDir);
+      }
+      throw f;
+    }
+  }
+
+  /**
+   * A JVM killed while writing a packet leaves its partial zip and work directory (maybe a raw, unscrubbed heap dump)
+   * behind; whoever asks about a dead pid gets them removed, and is told what was removed.
+   */
+  private static void removeLeftovers(Path dir) {
+    for (String line : PrivateFiles.removeLeftovers(dir.toAbsolutePath())) {
+      System.err.println("support-packet: " + dir.toAbsolutePath() + ": " + line);
+    }
   }
 
   public static void main(String[] args) {
@@ -57,7 +87,7 @@ public final class Main implements Callable<Integer> {
     CommandLine cmd = new CommandLine(new Main());
     if (args.length == 0 || !PID.matcher(args[0]).matches()) {
       // Only when no pid leads: their models cost tens of ms of a start that is on every packet's clock.
-      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AuditCommand()}) {
+      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AnalyzeCommand(), new AuditCommand()}) {
         cmd.addSubcommand(sub);
       }
     }

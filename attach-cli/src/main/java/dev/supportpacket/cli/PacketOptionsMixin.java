@@ -3,6 +3,8 @@ package dev.supportpacket.cli;
 import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.options.Claims;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +96,13 @@ final class PacketOptionsMixin {
     if (output != null) {
       Path dir = output.toAbsolutePath().normalize();
       if (!Files.isDirectory(dir)) {
-        throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " does not exist; create it first");
+        try {
+          // Private (0700), missing parents too: packets hold a process's insides.
+          PrivateFiles.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+          throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " does not exist and cannot be"
+              + " created (" + e.getMessage() + "); choose another with --output");
+        }
       }
       if (!Files.isWritable(dir)) {
         throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " is not writable; choose another");

@@ -158,9 +158,15 @@ final class PacketRequest {
       this.complete = complete;
     }
 
-    int print(PrintStream out, PrintStream err) {
+    /** The path on stdout (scripts read it); the verdict on stderr unless {@code quiet}. */
+    int print(PrintStream out, PrintStream err, boolean quiet) {
       out.println(path);
-      if (!complete) {
+      out.flush();
+      if (!quiet) {
+        for (String line : Verdict.of(path, complete)) {
+          err.println(line);
+        }
+      } else if (!complete) {
         err.println("The packet is incomplete: warning.txt inside it says what is missing and why.");
       }
       return complete ? ExitCode.OK.code : ExitCode.PARTIAL.code;

@@ -188,4 +188,13 @@ final class TargetProcess {
   static List<VirtualMachineDescriptor> listJvms() {
     return VirtualMachine.list();
   }
+
+  /** The process's working directory, where its packets go by default; empty when it cannot be read. */
+  Optional<Path> workingDirectory() {
+    try {
+      return Optional.of(Files.readSymbolicLink(proc.resolve("cwd")));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
 }

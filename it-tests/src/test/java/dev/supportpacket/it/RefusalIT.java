@@ -8,6 +8,7 @@ import dev.supportpacket.it.apps.CpuBurnerApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,12 +73,24 @@ class RefusalIT {
   }
 
   @Test
-  void missingOutputDirectoryIsRefusedBeforeAttaching(@TempDir Path dir) throws Exception {
+  void missingOutputDirectoryIsCreatedPrivate(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing").resolve("packets");
     try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
-      Cli.Result r = Cli.run(Long.toString(target.pid()), "--output", dir.resolve("missing").toString());
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--output", missing.toString());
+      assertEquals(0, r.exit, r::toString);
+      assertEquals(missing, r.packet().getParent());
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing)));
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing.getParent())));
+    }
+  }
+
+  @Test
+  void outputDirectoryThatCannotBeCreatedIsRefusedBeforeAttaching(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--output", file.resolve("packets").toString());
       assertEquals(7, r.exit, r::toString);
-      assertTrue(r.err.contains("does not exist"), r::toString);
-      assertTrue(Leftovers.jcmd(Jdk.JDK17, target, "VM.system_properties").contains("java.version"));
+      assertTrue(r.err.contains("cannot be created"), r::toString);
       assertTrue(!Leftovers.jcmd(Jdk.JDK17, target, "Thread.print").contains("support-packet"), "agent not loaded");
     }
   }

@@ -282,6 +282,14 @@ public final class Packet {
     }
   }
 
+  /**
+   * The committed, sanitized bytes of an entry the sink keeps readable (see {@link EntrySink#committed}); empty
+   * when it does not. For the analysis at the end of the packet, which reads only what already passed the sanitizer.
+   */
+  public java.util.Optional<InputStream> committed(String name) throws IOException {
+    return sink.committed(name);
+  }
+
   /** Every entry written so far, in order. */
   public List<EntryRecord> entries() {
     synchronized (records) {
