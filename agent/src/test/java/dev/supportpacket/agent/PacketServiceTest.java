@@ -20,14 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 class PacketServiceTest {
 
   @Test
-  void missingOutputDirectoryIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
+  void outputDirectoryThatCannotBeCreatedIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
     Path status = Files.createFile(dir.resolve("status"));
     // A refused directory cannot take the audit record either: without this it would go to the working directory.
     Path audit = Files.writeString(dir.resolve("audit.yaml"),
         "targets:\n  local:\n    type: file\n    options: {filename: " + dir.resolve("audit.jsonl") + "}\n");
-    PacketResult r = PacketService.withDefaultCollectors().create(PacketOptions.builder().outputDir(dir.resolve("missing"))
+    Path underAFile = Files.writeString(dir.resolve("a-file"), "x").resolve("packets");
+    PacketResult r = PacketService.withDefaultCollectors().create(PacketOptions.builder().outputDir(underAFile)
         .statusFile(status).auditConfig(audit).build(), new StatusFile(status));
     assertEquals(FailureKind.OUTPUT_NOT_WRITABLE, r.failure().orElseThrow());
+    assertTrue(r.message().contains("cannot be created"), r.message());
     assertTrue(Files.readString(dir.resolve("audit.jsonl")).contains("\"status\":\"rejected\""), "audited as rejected");
     assertTrue(r.message().contains("--output"), r.message());
     assertTrue(Files.readString(status).startsWith("failed OUTPUT_NOT_WRITABLE "), Files.readString(status));
@@ -57,7 +59,7 @@ class PacketServiceTest {
       assertTrue(report.trim().endsWith("see warning.txt)"), report);
     }
     try (var files = Files.list(dir)) {
-      // Beside the packet: only the audit trail (log, its lock and seal keys), no scratch or part files.
+      // Beside the packet: only the audit log and its lock (the seal key is in the state directory), nothing temporary.
       assertEquals(List.of(zip), files.filter(f -> !f.getFileName().toString().startsWith("support-packet-audit."))
           .collect(java.util.stream.Collectors.toList()), "no scratch or part files left");
       assertTrue(Files.isRegularFile(dir.resolve("support-packet-audit.jsonl")), "the request was audited");

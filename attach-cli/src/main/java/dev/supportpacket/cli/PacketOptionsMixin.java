@@ -90,11 +90,24 @@ final class PacketOptionsMixin {
       // 0 is "no budget" inside; on the command line it is a mistake, and a negative value is out of range below.
       b.maxSizeMb(maxSize == 0 ? -1 : maxSize);
     }
-    // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
-    b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
     b.logTailMb(logTail).logBudgetMb(logBudget);
+    try {
+      b.build();
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCode.USAGE, OPTION_NAMES.getOrDefault(e.getMessage().split(" ", 2)[0], "")
+          + e.getMessage());
+    }
+    return b;
+  }
+
+  /**
+   * The files named on the command line, checked; {@link PacketRequest} hands them to the target, which may see
+   * another file system. Paths are absolute: the target's working directory is not ours.
+   */
+  PacketRequest.HostFiles hostFiles() throws CliFailure {
+    Path dir = null;
     if (output != null) {
-      Path dir = output.toAbsolutePath().normalize();
+      dir = output.toAbsolutePath().normalize();
       if (!Files.isDirectory(dir)) {
         try {
           // Private (0700), missing parents too: packets hold a process's insides.
@@ -107,15 +120,8 @@ final class PacketOptionsMixin {
       if (!Files.isWritable(dir)) {
         throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " is not writable; choose another");
       }
-      b.outputDir(dir);
     }
-    try {
-      b.build();
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure(ExitCode.USAGE, OPTION_NAMES.getOrDefault(e.getMessage().split(" ", 2)[0], "")
-          + e.getMessage());
-    }
-    return b;
+    return new PacketRequest.HostFiles(dir, readable(rules, "--rules"), readable(siteKeyFile, "--site-key-file"));
   }
 
   private static Path readable(Path file, String option) throws CliFailure {

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
     name = "scan",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks a support packet for anything that still looks secret (passwords, tokens, keys), in every file",
-      "including JFR recordings. Prints the file, place and rule of each finding, never the value.",
+      "Checks a support packet for anything that still looks secret (passwords, tokens, keys, password hashes), in",
+      "every file, read through gzip, JFR recordings and HPROF heap dumps. Prints the file, place and rule of each",
+      "finding, never the value; an entry stored unsanitized, or a part of an entry it could not read, is a finding.",
       "Exit code 0: nothing found; 12: something found; 2: the file cannot be read."
     })
 public final class ScanCommand implements Callable<Integer> {

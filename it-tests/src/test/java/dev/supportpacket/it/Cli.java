@@ -18,6 +18,11 @@ public final class Cli {
   }
 
   public static Result runIn(Path dir, String... args) throws Exception {
+    return runIn(dir, 180, args);
+  }
+
+  /** As {@link #runIn(Path, String...)}, waiting up to {@code waitSeconds} (a busy target on a loaded machine). */
+  public static Result runIn(Path dir, int waitSeconds, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Jdk.JDK17.tool("java").toString());
     cmd.add("-jar");
@@ -28,9 +33,9 @@ public final class Cli {
     try {
       Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
           .start();
-      if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      if (!p.waitFor(waitSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("attach.jar " + String.join(" ", args) + " did not finish in 180 s");
+        throw new AssertionError("attach.jar " + String.join(" ", args) + " did not finish in " + waitSeconds + " s");
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));

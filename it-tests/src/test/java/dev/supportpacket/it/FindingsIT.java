@@ -103,7 +103,7 @@ class FindingsIT {
 
   @ParameterizedTest
   @EnumSource(Jdk.class)
-  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  @Timeout(value = 25, unit = TimeUnit.MINUTES)
   void everyFaultIsNamedAndHealthyServicesGetNoWarning(Jdk jdk) throws Exception {
     Path base = Files.createDirectories(Paths.get(System.getProperty("workDir"), "findings-" + jdk));
     List<Case> corpus = new ArrayList<>(corpus());
@@ -131,8 +131,8 @@ class FindingsIT {
   private static String check(Jdk jdk, Case c, Path dir) {
     try (TargetJvm target = TargetJvm.start(jdk, c.app, dir, c.jvmArgs, Map.of(), c.args)) {
       // A generous --timeout: on a loaded machine a packet of a busy target can take minutes.
-      Cli.Result r = Cli.runIn(dir, Long.toString(target.pid()), "--duration", "2", "--output", dir.toString(),
-          "--timeout", "170");
+      Cli.Result r = Cli.runIn(dir, 420, Long.toString(target.pid()), "--duration", "2",
+          "--output", dir.toString(), "--timeout", "400");
       PacketZip packet = new PacketZip(r.packet());
       JsonNode findings = JSON.readTree(packet.text("findings.json")).path("findings");
       List<String> alarming = new ArrayList<>();

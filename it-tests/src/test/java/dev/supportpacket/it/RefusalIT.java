@@ -53,22 +53,18 @@ class RefusalIT {
   }
 
   @Test
-  void jvmOfAnotherUserIsRefused(@TempDir Path dir) throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to start a JVM as another user");
-    Path classes = Paths.get(System.getProperty("appClasses"));
-    Process other = new ProcessBuilder("runuser", "-u", "nobody", "--", Jdk.JDK17.tool("java").toString(), "-cp",
-        classes.toString(), CpuBurnerApp.class.getName()).directory(Paths.get("/tmp").toFile()).start();
-    try {
-      assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine());
-      // runuser stays as the parent of the JVM it starts.
-      long jvm = other.descendants().findFirst().map(ProcessHandle::pid).orElse(other.pid());
-      Cli.Result r = Cli.run(Long.toString(jvm));
-      assertEquals(5, r.exit, r::toString);
-      assertTrue(r.err.contains("sudo -u nobody"), r::toString);
-      assertTrue(other.isAlive());
-    } finally {
-      other.descendants().forEach(ProcessHandle::destroyForcibly);
-      other.destroyForcibly();
+  void jvmOfAnotherUserIsRefusedToAUserOtherThanRoot(@TempDir Path dir) throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the CLI as another user");
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      // nobody may run attach.jar (its directory is world-readable) but not attach to root's JVM.
+      Process p = new ProcessBuilder("runuser", "-u", "nobody", "--", Jdk.JDK17.tool("java").toString(), "-jar",
+          Cli.attachJar().toString(), Long.toString(target.pid())).directory(Paths.get("/").toFile())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+      assertEquals(5, p.exitValue(), out);
+      assertTrue(out.contains("sudo -u root"), out);
+      assertTrue(target.isAlive());
     }
   }
 
@@ -77,7 +73,8 @@ class RefusalIT {
     Path missing = dir.resolve("missing").resolve("packets");
     try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
       Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--output", missing.toString());
-      assertEquals(0, r.exit, r::toString);
+      // Complete or not (a loaded machine may cut a collector): what counts here is where it went.
+      assertTrue(r.exit == 0 || r.exit == 1, r::toString);
       assertEquals(missing, r.packet().getParent());
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing)));
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing.getParent())));

@@ -27,7 +27,7 @@ class ReportPageBrowserIT {
   private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
   @Test
-  @org.junit.jupiter.api.Timeout(value = 10, unit = TimeUnit.MINUTES)
+  @org.junit.jupiter.api.Timeout(value = 12, unit = TimeUnit.MINUTES)
   void thePageOpensWithoutConsoleErrorsAndDrawsTheFlameGraph() throws Exception {
     if (!Files.isExecutable(CHROMIUM)) {
       String msg = "!!!!! ReportPageBrowserIT SKIPPED: no chromium at " + CHROMIUM + "; install it (apt-get install"
@@ -39,8 +39,8 @@ class ReportPageBrowserIT {
     Path page;
     Path offline = dir.resolve("offline.html");
     try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CatalogService.class, dir, List.of(), Map.of(), List.of("busy"))) {
-      Cli.Result r = Cli.runIn(dir, Long.toString(target.pid()), "--duration", "2", "--output", dir.toString(),
-          "--timeout", "170");
+      Cli.Result r = Cli.runIn(dir, 420, Long.toString(target.pid()), "--duration", "2",
+          "--output", dir.toString(), "--timeout", "400");
       PacketZip packet = new PacketZip(r.packet());
       page = packet.extract("README.html", dir);
       assertTrue(Files.size(page) <= 1024 * 1024, "page over 1 MB: " + Files.size(page));

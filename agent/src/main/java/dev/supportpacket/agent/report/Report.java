@@ -1,10 +1,13 @@
 package dev.supportpacket.agent.report;
 
 import dev.supportpacket.agent.packet.EntryRecord;
+import dev.supportpacket.agent.sanitize.EntryScrubber;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The outcomes of one packet: writes report.txt and warning.txt. Immutable. */
@@ -60,9 +63,11 @@ public final class Report {
       w.write(String.format("%-36s %12d  %s%n", e.name, e.bytes,
           e.unsanitized ? "UNSANITIZED (not scrubbed, on request)" : redactions(e.redactions)));
     }
-    if (!notes.isEmpty()) {
+    List<String> all = new ArrayList<>(notes);
+    overBudgetNote().ifPresent(all::add);
+    if (!all.isEmpty()) {
       w.write("\nnotes\n");
-      for (String n : notes) {
+      for (String n : all) {
         w.write(n + "\n");
       }
     }
@@ -95,6 +100,18 @@ public final class Report {
     return complete()
         ? "packet: complete (" + ok + " collectors ok)"
         : "packet: incomplete (" + ok + " ok, " + missing + " failed or skipped; see warning.txt)";
+  }
+
+  /** Lines a --rules regex could not finish scanning: replaced whole, so nothing unscanned left; said here. */
+  private Optional<String> overBudgetNote() {
+    String where = entries.stream()
+        .filter(e -> e.redactions.keySet().stream().anyMatch(k -> k.startsWith(EntryScrubber.OVER_BUDGET)))
+        .map(e -> e.name)
+        .collect(Collectors.joining(", "));
+    return where.isEmpty()
+        ? Optional.empty()
+        : Optional.of("lines replaced whole, a --rules regex ran past its work budget on them (" + where + "): make"
+            + " that regex linear (no nested or repeated .*) to keep those lines");
   }
 
   private long bytesOf(String collector) {

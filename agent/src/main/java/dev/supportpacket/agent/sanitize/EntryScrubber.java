@@ -16,6 +16,11 @@ public final class EntryScrubber {
   public static final String BY_KEY = "by-key";
   /** Count name of a learned secret found literally. */
   public static final String LEARNED = "learned";
+  /**
+   * Count name prefix of a text replaced whole because a user's rule ran past its work budget on it; the rule's
+   * name follows.
+   */
+  public static final String OVER_BUDGET = "over-budget:";
 
   private final Sanitizer sanitizer;
   private final String entryName;
@@ -36,12 +41,22 @@ public final class EntryScrubber {
     return entryName;
   }
 
-  /** Scrubs free text (a line, a thread name, a message): patterns first, then every learned secret. */
+  /**
+   * Scrubs free text (a line, a thread name, a message): patterns first, then every learned secret. A text on which a
+   * user's rule ran past its work budget is replaced whole (it was not fully scanned), keeping only its line break,
+   * and counted under {@link #OVER_BUDGET} and the rule's name.
+   */
   public String text(String s) {
     if (s == null || s.isEmpty()) {
       return s;
     }
-    String out = sanitizer.rules().replace(s, replacer);
+    String out;
+    try {
+      out = sanitizer.rules().replace(s, replacer);
+    } catch (WorkBudget.Exceeded e) {
+      count(OVER_BUDGET + e.rule);
+      return "[REDACTED:whole line, rule " + e.rule + " ran past its work budget]" + (s.endsWith("\n") ? "\n" : "");
+    }
     Grams learned = sanitizer.learnedLiterals();
     if (!learned.isEmpty()) {
       int[] regions = learned.regionsIn(out);

@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.ZipEntry;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipFile;
 import jdk.jfr.ValueDescriptor;
 import jdk.jfr.consumer.RecordedEvent;
@@ -23,7 +25,7 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Reads a packet zip and lists anything that still looks secret, so that a user can check a packet before sending
- * it. Uses the built-in pattern rules in detection mode; values already replaced by {@code [REDACTED:…]} do not
+ * it. Reads through gzip, JFR recordings and HPROF heap dumps. Uses the built-in pattern rules in detection mode; values already replaced by {@code [REDACTED:…]} do not
  * count. It cannot know the secrets learned while the packet was written: those are checked when it is written.
  * Findings never hold the value, only a masked hint.
  */
@@ -32,6 +34,14 @@ public final class PacketScanner {
   private static final int MAX_DEPTH = 6;
   /** A run of printable bytes at least this long is read as text in a binary entry. */
   private static final int MIN_RUN = 8;
+  /** A longer run is checked in pieces of this size, to bound the memory one entry takes. */
+  private static final int MAX_RUN = 1 << 20;
+  /** Rule name of a finding that says what could not be read. */
+  static final String UNREADABLE = "unreadable";
+  /** Part of the name of an entry the user asked to store unsanitized (a raw heap dump). */
+  private static final String UNSANITIZED = "UNSANITIZED";
+  private static final byte[] JFR_MAGIC = {'F', 'L', 'R', 0};
+  private static final byte[] HPROF_MAGIC = "JAVA PROFILE 1.0.".getBytes(StandardCharsets.US_ASCII);
 
   private final TextRules rules = Sanitizer.withRandomKey().rules();
 
@@ -57,7 +67,9 @@ public final class PacketScanner {
   }
 
   /**
-   * Scans every entry of the zip.
+   * Scans every entry of the zip, through gzip, as a JFR recording, an HPROF heap dump, text or raw bytes. What it
+   * could not read of an entry is itself a finding (rule {@code unreadable}), and so is an entry stored unsanitized
+   * on request: a clean result means every byte was read and nothing was found.
    *
    * @throws IOException when the file cannot be read or is not a zip
    */
@@ -70,79 +82,152 @@ public final class PacketScanner {
         if (e.isDirectory()) {
           continue;
         }
-        if (e.getName().endsWith(".jfr")) {
-          scanRecording(zip, e, out);
+        if (e.getName().contains(UNSANITIZED)) {
+          out.add(new Finding(e.getName(), "entry", "unsanitized-entry",
+              "stored without sanitizing on request: it holds every secret the process held; remove it before sending"));
         }
-        byte[] head = new byte[8192];
-        int n;
-        try (InputStream in = zip.getInputStream(e)) {
-          n = in.readNBytes(head, 0, head.length);
-        }
-        if (isText(head, n)) {
-          scanText(zip, e, out);
-        } else {
-          scanBinary(zip, e, out);
+        try {
+          scanEntry(zip, e, out);
+        } catch (IOException | RuntimeException bad) {
+          out.add(new Finding(e.getName(), "entry", UNREADABLE,
+              "could not be read to its end (" + bad.getClass().getSimpleName() + ": " + bad.getMessage()
+                  + "); what follows that point was not checked"));
         }
       }
     }
     return out;
   }
 
-  private static boolean isText(byte[] b, int n) {
-    for (int i = 0; i < n; i++) {
-      if (b[i] == 0) {
+  private void scanEntry(ZipFile zip, ZipEntry e, List<Finding> out) throws IOException {
+    byte[] head;
+    try (InputStream in = zip.getInputStream(e)) {
+      head = in.readNBytes(8192);
+    }
+    boolean gzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+    Content content = gzip ? () -> new GZIPInputStream(zip.getInputStream(e), 64 * 1024) : () -> zip.getInputStream(e);
+    if (gzip) {
+      try (InputStream in = content.open()) {
+        head = in.readNBytes(8192);
+      }
+    }
+    String name = e.getName();
+    if (startsWith(head, JFR_MAGIC)) {
+      scanRecording(name, content, out);
+      scanBinary(name, content, out);
+    } else if (startsWith(head, HPROF_MAGIC)) {
+      // Strings of a heap dump live in UTF8 records and in byte[] (Latin-1) and char[] (UTF-16) arrays: their
+      // printable runs in both encodings are exactly what a reader of the dump would see.
+      scanBinary(name, content, out);
+    } else if (name.endsWith(".jfr") || name.contains(".hprof")) {
+      out.add(new Finding(name, "entry", UNREADABLE, "named as a recording or heap dump but it is neither; only its"
+          + " raw bytes were checked"));
+      scanBinary(name, content, out);
+    } else if (isText(head)) {
+      scanText(name, content, out);
+    } else {
+      scanBinary(name, content, out);
+    }
+  }
+
+  /** Opens an entry's content afresh, decompressed when it is gzip. */
+  private interface Content {
+    InputStream open() throws IOException;
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static boolean isText(byte[] b) {
+    for (byte x : b) {
+      if (x == 0) {
         return false;
       }
     }
     return true;
   }
 
-  private void scanText(ZipFile zip, ZipEntry e, List<Finding> out) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(zip.getInputStream(e), StandardCharsets.UTF_8))) {
+  private void scanText(String name, Content content, List<Finding> out) throws IOException {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(content.open(), StandardCharsets.UTF_8))) {
       String line;
       long no = 0;
       while ((line = r.readLine()) != null) {
         no++;
-        check(e.getName(), "line " + no, line, out);
+        check(name, "line " + no, line, out);
       }
     }
   }
 
-  /** Printable runs of the raw bytes, as {@code strings} would show them. */
-  private void scanBinary(ZipFile zip, ZipEntry e, List<Finding> out) throws IOException {
-    try (InputStream in = zip.getInputStream(e)) {
-      StringBuilder run = new StringBuilder();
+  /**
+   * Printable runs of the raw bytes, as {@code strings} would show them, read both as single bytes (ASCII, Latin-1,
+   * UTF-8) and as big-endian UTF-16 (Java char[] in a heap dump, JFR's UTF-16 strings).
+   */
+  private void scanBinary(String name, Content content, List<Finding> out) throws IOException {
+    Runs ascii = new Runs(name, 1);
+    Runs utf16 = new Runs(name, 2);
+    try (InputStream in = content.open()) {
       long offset = 0;
-      long runStart = 0;
       byte[] buf = new byte[64 * 1024];
       int n;
+      int previous = -1;
       while ((n = in.read(buf)) > 0) {
         for (int i = 0; i < n; i++, offset++) {
           int c = buf[i] & 0xff;
-          if (c >= 0x20 && c < 0x7f || c == '\t') {
-            if (run.length() == 0) {
-              runStart = offset;
-            }
-            run.append((char) c);
+          boolean printable = c >= 0x20 && c < 0x7f || c == '\t';
+          if (printable) {
+            ascii.add(c, offset, out);
           } else {
-            if (run.length() >= MIN_RUN) {
-              check(e.getName(), "byte " + runStart, run.toString(), out);
-            }
-            run.setLength(0);
+            ascii.end(out);
           }
+          // A UTF-16 char of the ASCII range is a zero byte then a printable one; any other pair ends the run.
+          if (printable && previous == 0) {
+            utf16.add(c, offset - 1, out);
+          } else if (c != 0 || previous == 0) {
+            utf16.end(out);
+          }
+          previous = c;
         }
       }
-      if (run.length() >= MIN_RUN) {
-        check(e.getName(), "byte " + runStart, run.toString(), out);
+      ascii.end(out);
+      utf16.end(out);
+    }
+  }
+
+  /** One run of printable chars being collected; checked when it ends or grows past {@link #MAX_RUN}. */
+  private final class Runs {
+    private final String entry;
+    private final int width;
+    private final StringBuilder run = new StringBuilder();
+    private long start;
+
+    Runs(String entry, int width) {
+      this.entry = entry;
+      this.width = width;
+    }
+
+    void add(int c, long offset, List<Finding> out) {
+      if (run.length() == 0) {
+        start = offset;
       }
+      run.append((char) c);
+      if (run.length() >= MAX_RUN) {
+        end(out);
+      }
+    }
+
+    void end(List<Finding> out) {
+      if (run.length() >= MIN_RUN) {
+        check(entry, (width == 1 ? "byte " : "utf-16 at byte ") + start, run.toString(), out);
+      }
+      run.setLength(0);
     }
   }
 
   /** Every string of every event, including those reached through threads, stack frames and classes. */
-  private void scanRecording(ZipFile zip, ZipEntry e, List<Finding> out) throws IOException {
+  private void scanRecording(String name, Content content, List<Finding> out) throws IOException {
     Path tmp = Files.createTempFile("scan-", ".jfr");
     try {
-      try (InputStream in = zip.getInputStream(e)) {
+      try (InputStream in = content.open()) {
         Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
       }
       try (RecordingFile rf = new RecordingFile(tmp)) {
@@ -151,10 +236,10 @@ public final class PacketScanner {
         while (rf.hasMoreEvents()) {
           RecordedEvent ev = rf.readEvent();
           no++;
-          walk(e.getName(), "event " + no + " (" + ev.getEventType().getName() + ")", ev, 0, seen, out);
+          walk(name, "event " + no + " (" + ev.getEventType().getName() + ")", ev, 0, seen, out);
         }
       } catch (IOException | RuntimeException bad) {
-        out.add(new Finding(e.getName(), "recording", "unreadable-recording",
+        out.add(new Finding(name, "recording", UNREADABLE,
             "cannot be read as JFR (" + bad.getClass().getSimpleName() + "); only its raw bytes were checked"));
       }
     } finally {

@@ -44,8 +44,16 @@ final class PatternRule {
   private final String group;
   private final Check check;
   private final Gate gate;
+  /** A user's rule: its regex may be catastrophic, so it runs on a {@link WorkBudget}. */
+  final boolean budgeted;
 
   private PatternRule(String name, Pattern pattern, List<String> triggers, Check check, Gate gate) {
+    this(name, pattern, triggers, check, gate, false);
+  }
+
+  private PatternRule(
+      String name, Pattern pattern, List<String> triggers, Check check, Gate gate, boolean budgeted) {
+    this.budgeted = budgeted;
     this.name = name;
     this.pattern = pattern;
     this.triggers = List.copyOf(triggers);
@@ -73,7 +81,15 @@ final class PatternRule {
    * @throws PatternSyntaxException when the regex does not compile
    */
   static PatternRule user(String name, String regex) {
-    return new PatternRule(name, Pattern.compile(regex), List.of(), ANY, ALWAYS);
+    return new PatternRule(name, Pattern.compile(regex), List.of(), ANY, ALWAYS, true);
+  }
+
+  /**
+   * A matcher of this rule's regex on {@code text}; a user's rule reads it through a {@link WorkBudget}, so that
+   * {@link Matcher#find} throws {@link WorkBudget.Exceeded} rather than run away.
+   */
+  Matcher matcher(String text) {
+    return pattern.matcher(budgeted ? new WorkBudget(text, name) : text);
   }
 
   /** False when {@link #pattern} certainly finds no secret in {@code text}: its regex need not run. */
@@ -103,7 +119,8 @@ final class PatternRule {
   String secret(Matcher m) {
     String g = groupOf(m);
     String s = g == null ? m.group() : m.group(g);
-    if (s == null || s.isEmpty() || s.startsWith("[REDACTED") || !check.accept(m, s)) {
+    // A token is "[REDACTED:…]"; a rule that leaves a bracket out of its value sees only "REDACTED:…".
+    if (s == null || s.isEmpty() || s.startsWith("[REDACTED") || s.startsWith("REDACTED:") || !check.accept(m, s)) {
       return null;
     }
     return s;
@@ -112,7 +129,7 @@ final class PatternRule {
   /** The secrets this rule finds in one string. */
   List<String> secretsIn(String text) {
     List<String> found = new ArrayList<>();
-    Matcher m = pattern.matcher(text);
+    Matcher m = matcher(text);
     while (m.find()) {
       String s = secret(m);
       if (s != null) {
@@ -122,19 +139,30 @@ final class PatternRule {
     return found;
   }
 
+  /**
+   * An authentication scheme before a value ({@code token: "Bearer abc"}): it stays readable, only the value after it
+   * is the secret. Optional, so a value that is only a scheme word is still seen (and rejected as no secret).
+   */
+  private static final String SCHEME = "(?:(?i:bearer|basic|token|digest|negotiate|ntlm|apikey)[ \\t]+)?";
+
   /** The built-in rules; {@code keys} decides what a key in an assignment means. */
   static List<PatternRule> defaults(SecretKeys keys) {
     List<PatternRule> r = new ArrayList<>();
-    // scheme://user:PASS@host (JDBC, AMQP, Redis, Mongo, HTTP proxies…)
-    r.add(of("uri-userinfo", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^\\s:/@?#\"']*:(?<s>[^\\s/?#\"']+)@", List.of("://")));
+    // scheme://user:PASS@host (JDBC, AMQP, Redis, Mongo, HTTP proxies…). The scheme starts only where a run of
+    // scheme chars starts: from every word inside "a.b.c.d…://" the scan ran to "://" again (quadratic).
+    r.add(of("uri-userinfo",
+        "(?<![a-zA-Z0-9+.\\-])[a-zA-Z][a-zA-Z0-9+.\\-]*+://[^\\s:/@?#\"']*+:(?<s>[^\\s/?#\"']+)@", List.of("://")));
     // jdbc:oracle:thin:scott/tiger@host:1521/orcl
-    r.add(of("oracle-connect", "(?i):thin:(?!@)[^\\s/@:\"']+/(?<s>[^\\s@\"']+)@", List.of(":thin:")));
+    // The password ends at the next "/" (it cannot hold one unquoted): from each ":thin:a/" the scan no longer runs
+    // through all the later ones looking for "@".
+    r.add(of("oracle-connect", "(?i):thin:(?!@)[^\\s/@:\"']++/(?<s>[^\\s@\"'/]++)@", List.of(":thin:")));
     // Schemes before assignments: in "X-Auth: Bearer abc" the secret is abc, not the word Bearer.
     r.add(
         of(
             "authorization-header",
-            "(?i)\\b(?:proxy-)?authorization[\"']?[ \\t]{0,3}[:=][ \\t]{0,3}[\"']?"
-                + "(?:(?:bearer|basic|token|apikey|negotiate|ntlm|digest|sso-key)[ \\t]+)?(?<s>[^\\s\"',;)}\\]]{6,})",
+            // A header map prints the value in brackets ({Authorization=[Bearer abc]}): the bracket is no secret.
+            "(?i)\\b(?:proxy-)?authorization[\"']?[ \\t]{0,3}[:=][ \\t]{0,3}(?:\\[?[\"']?)"
+                + "(?:(?:bearer|basic|token|apikey|negotiate|ntlm|digest|sso-key)[ \\t]+)?(?<s>[^\\s\"',;)}\\[\\]]{6,})",
             List.of("authorization")));
     r.add(of("bearer-scheme", "(?i)\\bbearer[ \\t]+(?<s>[A-Za-z0-9._~+/\\-]{16,}=*)", List.of("bearer")));
     r.add(
@@ -147,11 +175,23 @@ final class PatternRule {
         of(
             "assignment",
             "(?<![\\w.\\-])(?<lt><)?(?<k>[A-Za-z_\\-][\\w.\\-]{0,100})(?<sep>[\"']?[ \\t]{0,3}(?:=>?|:)[ \\t]{0,3}|>)"
-                + "(?:\"(?<dq>(?:[^\"\\\\]|\\\\.){1,4096})\"|'(?<sq>[^']{1,4096})'|(?<bare>[^\\s\"',;&)<>\\]}]+))",
+                + "(?:\"" + SCHEME + "(?<dq>(?:[^\"\\\\]|\\\\.){1,4096})\"|'" + SCHEME + "(?<sq>[^']{1,4096})'"
+                + "|\\[?" + SCHEME + "(?<bare>[^\\s\"',;&)<>\\[\\]}][^\\s\"',;&)<>\\]}]*))",
             keys.textTriggers(),
             (m, s) -> assignmentIsSecret(keys, m, s),
             text -> holdsSecretKey(keys, text)));
-    r.add(of("jwt", "\\beyJ[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]*", List.of("eyj")));
+    // Password hashes of crypt(3) (shadow files, htpasswd, application user tables): the algorithm id stays
+    // readable, salt and hash are the secret (an offline cracker needs nothing else).
+    r.add(
+        of(
+            "crypt-hash",
+            "(?<![\\w$])\\$(?:1|5|6|7|y|gy|2[abxy]|argon2(?:id|i|d)|sha1|md5|pbkdf2(?:-sha\\d+)?|scrypt)\\$"
+                + "(?<s>(?:[A-Za-z0-9./+=,\\-]{1,200}\\$){1,5}[A-Za-z0-9./+=,\\-]{8,1000})",
+            List.of("$1$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$2a$", "$2b$", "$2x$", "$2y$", "$argon2", "$sha1$",
+                "$md5$", "$pbkdf2", "$scrypt$")));
+    // Starts only where a run of token chars starts, and never gives back what it took: linear on "-eyJa-eyJa…".
+    r.add(of("jwt", "(?<![A-Za-z0-9_\\-])eyJ[A-Za-z0-9_\\-]{5,}+\\.[A-Za-z0-9_\\-]{5,}+\\.[A-Za-z0-9_\\-]*+",
+        List.of("eyj")));
     // A whole block in one string (a config value, a JSON field with \n escapes); the streaming filter handles
     // blocks that span lines.
     r.add(
@@ -191,7 +231,10 @@ final class PatternRule {
     r.add(of("npm", "\\bnpm_[A-Za-z0-9]{36}\\b", List.of("npm_")));
     r.add(of("pypi", "\\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,}", List.of("pypi-ageichlwas5vcmc")));
     r.add(of("heroku", "\\bHRKU-[A-Za-z0-9_\\-]{20,}", List.of("hrku-")));
-    r.add(of("openai", "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}T3BlbkFJ[A-Za-z0-9_\\-]{20,}",
+    // Starts only where a run of token chars starts: from each "-sk-" of one run the search for T3BlbkFJ ran to
+    // the run's end again (quadratic).
+    r.add(of("openai",
+        "(?<![A-Za-z0-9_\\-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}T3BlbkFJ[A-Za-z0-9_\\-]{20,}",
         List.of("t3blbkfj")));
     r.add(of("anthropic", "\\bsk-ant-[a-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,}", List.of("sk-ant-")));
     r.add(of("datadog",
@@ -213,7 +256,9 @@ final class PatternRule {
     if (m.group("sep").equals(">") && m.group("lt") == null) {
       return false;
     }
-    return keys.isSecretInText(m.group("k"))
+    String key = m.group("k");
+    return keys.isSecretInText(key)
+        && !isWorkingDirectory(key, value)
         && !isPlaceholder(value)
         && !AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT));
   }
@@ -262,6 +307,16 @@ final class PatternRule {
       i++;
     }
     return i < n && (s.charAt(i) == '=' || s.charAt(i) == ':');
+  }
+
+  /**
+   * A shell's {@code PWD=/srv/app} or {@code OLDPWD=/home/app} (printed by a process that lists its environment) is
+   * a directory, no password: an ODBC {@code PWD=} password is not an absolute path.
+   */
+  private static boolean isWorkingDirectory(String key, String value) {
+    return (key.equalsIgnoreCase("PWD") || key.equalsIgnoreCase("OLDPWD"))
+        && value.startsWith("/")
+        && value.chars().noneMatch(Character::isWhitespace);
   }
 
   /** "X-Auth: Bearer abc": the scheme is no secret; the scheme rules above redact what follows it. */

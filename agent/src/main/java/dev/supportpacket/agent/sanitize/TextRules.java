@@ -74,12 +74,17 @@ final class TextRules {
       if (!rule.mayFindIn(s)) {
         continue;
       }
-      Matcher m = rule.pattern.matcher(s);
-      while (m.find()) {
-        String secret = rule.secret(m);
-        if (secret != null) {
-          v.found(rule, rule.start(m), rule.end(m), secret);
+      Matcher m = rule.matcher(s);
+      try {
+        while (m.find()) {
+          String secret = rule.secret(m);
+          if (secret != null) {
+            v.found(rule, rule.start(m), rule.end(m), secret);
+          }
         }
+      } catch (WorkBudget.Exceeded | StackOverflowError overrun) {
+        // Nothing more is learned from this text by this rule; wherever the text is written, replace() meets the
+        // same overrun and replaces it whole.
       }
     }
   }
@@ -87,6 +92,9 @@ final class TextRules {
   /**
    * {@code s} with every secret replaced, rule after rule (a later rule sees the earlier replacements, so a value
    * is never replaced twice).
+   *
+   * @throws WorkBudget.Exceeded when a user's rule ran past its work budget (or its recursion past the stack): the
+   *     text was not fully scanned and must not be written as it is
    */
   String replace(String s, Replacer r) {
     long candidates = triggers.tagsIn(s) | alwaysRun;
@@ -102,10 +110,10 @@ final class TextRules {
       if (!rule.mayFindIn(out)) {
         continue;
       }
-      Matcher m = rule.pattern.matcher(out);
+      Matcher m = rule.matcher(out);
       StringBuilder sb = null;
       int last = 0;
-      while (m.find()) {
+      while (find(rule, m)) {
         String secret = rule.secret(m);
         if (secret == null) {
           continue;
@@ -125,6 +133,18 @@ final class TextRules {
       }
     }
     return out;
+  }
+
+  /** {@link Matcher#find}, with a deep recursion of a user's regex reported as its overrun, not as an error. */
+  private static boolean find(PatternRule rule, Matcher m) {
+    try {
+      return m.find();
+    } catch (StackOverflowError e) {
+      if (rule.budgeted) {
+        throw new WorkBudget.Exceeded(rule.name);
+      }
+      throw e;
+    }
   }
 
   /** What stands in for a secret; also counts it. */

@@ -134,6 +134,14 @@ class MemoryRulesTest {
   }
 
   @Test
+  void metaspaceCommittedByManyLoadersCountsAsFull() {
+    ObjectNode end = reading(5000);
+    end.putArray("pools").addObject().put("name", "Metaspace").put("type", "non-heap").put("used", 30 * MB)
+        .put("committed", 52 * MB).put("max", 64 * MB);
+    assertEquals(1, of(packet().readings(reading(0), end), "class-leak").size());
+  }
+
+  @Test
   void unlimitedMetaspaceIsNoClassLeak() {
     ObjectNode end = reading(5000);
     end.putArray("pools").addObject().put("name", "Metaspace").put("used", 300 * MB).put("max", -1);

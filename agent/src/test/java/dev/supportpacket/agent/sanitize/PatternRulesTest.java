@@ -31,6 +31,54 @@ class PatternRulesTest {
     assertEquals(Map.of(), e.redactions());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "$1$saltsalt$qRPK7m23GJusamGpoGLby/",
+    "$5$rounds=5000$saltsalt$Gcm6FsVtF/Qa77ZKD.iwsJlCVPY0XSMgLJL0Hnww/c1",
+    "$6$V0ZtkL4pyk0W$2xvF5S1ivbJmcIDnHCYSzD0P7eTE9s0x0Ajcq9hMnf3wXdWfnxmxo6mKBUvoTm4eXFW9Uvc5Jv4RkQm9cA/w71",
+    "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7",
+    "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+    "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"
+  })
+  void redactsCryptHashesButKeepsTheAlgorithm(String hash) {
+    String id = hash.substring(0, hash.indexOf('$', 1) + 1);
+    String secret = hash.substring(id.length());
+    String out = redacts("crypt-hash", "root:" + hash + ":19700:0:99999:7:::", secret);
+    assertTrue(out.startsWith("root:" + id + "[REDACTED:") && out.endsWith(":19700:0:99999:7:::"), out);
+  }
+
+  @Test
+  void keepsDollarSignsThatAreNoHash() {
+    keeps("price: $1$ per unit, replace with s/(a)(b)/$1$2/ and echo $6$HOME");
+  }
+
+  @Test
+  void oneValueGetsOneTokenInAUrlAndInAParameterMap() {
+    EntryScrubber e = sanitizer.forEntry("app.log");
+    String token = sanitizer.token("abc123secretvalue");
+    assertEquals("GET /x?api_key=" + token + "&y=1", e.text("GET /x?api_key=abc123secretvalue&y=1"));
+    assertEquals("params {api_key=[" + token + "], user=[bob]}",
+        e.text("params {api_key=[abc123secretvalue], user=[bob]}"));
+    assertEquals("api_key:[" + token + "]", e.text("api_key:[abc123secretvalue]"));
+  }
+
+  @Test
+  void keepsTheSchemeAndBracketsOfAnAuthorizationHeaderInAMap() {
+    EntryScrubber e = sanitizer.forEntry("app.log");
+    String token = sanitizer.token("abc123def456ghi789");
+    assertEquals("headers {Authorization=[Bearer " + token + "], Accept=[*/*]}",
+        e.text("headers {Authorization=[Bearer abc123def456ghi789], Accept=[*/*]}"));
+    assertEquals("[Authorization:\"Bearer " + token + "\", Accept:\"*/*\"]",
+        e.text("[Authorization:\"Bearer abc123def456ghi789\", Accept:\"*/*\"]"));
+    assertEquals("x-api-token: \"Token " + sanitizer.token("s3cr3t") + "\"", e.text("x-api-token: \"Token s3cr3t\""));
+  }
+
+  @Test
+  void keepsShellWorkingDirectoriesButNotOdbcPasswords() {
+    keeps("env {PWD=/srv/orders, OLDPWD=/home/app, SHLVL=1}");
+    redacts("assignment", "Driver={ODBC Driver 18};Server=db;UID=sa;PWD=Tr0ub4dor3x;", "Tr0ub4dor3x");
+  }
+
   @Test
   void redactsPasswordInUriUserInfo() {
     String out = redacts("uri-userinfo", "connecting to postgresql://app:S3cr3t-pw@db.internal:5432/orders", "S3cr3t-pw");

@@ -27,6 +27,26 @@ class SanitizerSettingsTest {
   }
 
   @Test
+  void aLineOnWhichAUserRegexRunsAwayIsReplacedWholeAndCounted() throws Exception {
+    Sanitizer s = withRules("patterns:\n  - name: runaway\n    regex: '(.*a){12}$'\n");
+    EntryScrubber e = s.forEntry("logs/app.log");
+    String line = "GET /orders?token=abc123 user=alice " + "a".repeat(25) + "!\n";
+    String out = e.text(line);
+    assertEquals("[REDACTED:whole line, rule runaway ran past its work budget]\n", out);
+    assertEquals(1, e.redactions().get(EntryScrubber.OVER_BUDGET + "runaway"));
+    // The next line, on which the regex finishes, is scrubbed as usual.
+    assertEquals("ok\n", e.text("ok\n"));
+  }
+
+  @Test
+  void aUserRegexThatRecursesPastTheStackIsAnOverrunToo() throws Exception {
+    Sanitizer s = withRules("patterns:\n  - name: deep\n    regex: '(?:a|b)*c'\n");
+    EntryScrubber e = s.forEntry("logs/app.log");
+    assertTrue(e.text("ab".repeat(200_000)).startsWith("[REDACTED:whole line, rule deep"));
+    assertEquals("xabc".replace("abc", s.token("abc")), s.forEntry("x").text("xabc"));
+  }
+
+  @Test
   void userRulesAddKeysPatternsAndLiteralsAndDeclareKeysReadable() throws Exception {
     Sanitizer s = withRules("secret_keys: [session-cookie, x-acme-sig]\n"
         + "not_secret_keys: [token.ttl, db.secret.hint]\n"

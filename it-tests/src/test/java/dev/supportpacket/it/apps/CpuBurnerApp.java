@@ -3,7 +3,7 @@ package dev.supportpacket.it.apps;
 /**
  * Target for the integration tests: burns CPU in {@link #burnCpuInNamedMethod} on {@code -Dit.burners=N} threads
  * named {@value #BURNER_THREAD} (none by default: the machine has 2 cores and the tests run in parallel), names a
- * sleeping thread after {@code -Dit.thread.name}, prints {@code ready}.
+ * sleeping thread after {@code -Dit.thread.name}, prints {@code -Dit.log.line} if given, then {@code ready}.
  */
 public final class CpuBurnerApp {
   public static final String BURNER_THREAD = "it-cpu-burner";
@@ -20,6 +20,11 @@ public final class CpuBurnerApp {
     Thread sleeper = new Thread(CpuBurnerApp::sleepForever, System.getProperty("it.thread.name", "it-sleeper"));
     sleeper.setDaemon(true);
     sleeper.start();
+    // A line the application logs (to its stdout file): log lines come from users and attackers.
+    String logLine = System.getProperty("it.log.line");
+    if (logLine != null) {
+      System.out.println(logLine);
+    }
     Ready.announce();
   }
 

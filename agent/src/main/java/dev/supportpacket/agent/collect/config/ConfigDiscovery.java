@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -45,6 +46,7 @@ public final class ConfigDiscovery {
   private final List<String> programArgs;
   private final Path workDir;
   private final List<ClassLoader> loaders;
+  private final ConfigFileCheck check;
 
   ConfigDiscovery(Map<String, String> properties, Map<String, String> env, List<String> programArgs, Path workDir,
       List<ClassLoader> loaders) {
@@ -53,6 +55,7 @@ public final class ConfigDiscovery {
     this.programArgs = List.copyOf(programArgs);
     this.workDir = workDir.toAbsolutePath().normalize();
     this.loaders = List.copyOf(loaders);
+    this.check = ConfigFileCheck.ofThisProcess(this.workDir);
   }
 
   /** Discovery in this process: its properties, environment, arguments, working directory and class loaders. */
@@ -323,7 +326,7 @@ public final class ConfigDiscovery {
       return;
     }
     String rel = p.startsWith(workDir) ? workDir.relativize(p).toString() : "abs/" + p.toString();
-    found.add(ConfigFile.onDisk(p, safeName(rel), how));
+    found.add(ConfigFile.onDisk(p, real, safeName(rel), how, check.refusal(p, real)));
   }
 
   private void resources(Found found, String name, String how) {
@@ -339,15 +342,21 @@ public final class ConfigDiscovery {
           continue;
         }
         if (url.getProtocol().equals("file")) {
+          Path asFound;
+          Path real;
           try {
-            Path p = Paths.get(url.toURI()).toRealPath();
-            if (!found.paths.add(p)) {
+            asFound = Paths.get(url.toURI());
+            real = asFound.toRealPath();
+            if (!found.paths.add(real)) {
               continue;
             }
           } catch (URISyntaxException | IOException | RuntimeException e) {
             continue;
           }
-          found.add(ConfigFile.resource(url, safeName("classpath/" + name), how));
+          Optional<String> refusal = check.refusal(asFound, real);
+          found.add(refusal.isPresent()
+              ? ConfigFile.onDisk(asFound, real, safeName("classpath/" + name), how, refusal)
+              : ConfigFile.resource(url, safeName("classpath/" + name), how));
         } else {
           found.add(ConfigFile.resource(url, safeName("classpath/" + containerName(url) + "/" + name), how));
         }

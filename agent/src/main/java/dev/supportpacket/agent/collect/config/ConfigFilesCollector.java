@@ -36,7 +36,13 @@ public final class ConfigFilesCollector implements Collector {
       Map<String, Object> item = new LinkedHashMap<>();
       String entry = "config/" + f.relativeName();
       item.put("source", f.location());
+      f.realPath().ifPresent(real -> item.put("real_path", real.toString()));
       item.put("found_by", f.foundBy());
+      if (f.refusal().isPresent()) {
+        item.put("reason", f.refusal().get());
+        skipped.add(item);
+        continue;
+      }
       try {
         String text = ConfigText.read(f);
         item.put("size", f.size());

@@ -21,7 +21,9 @@ public final class ConfigSecrets {
       return;
     }
     for (ConfigFile f : files) {
-      learnFrom(sanitizer, f);
+      if (f.refusal().isEmpty()) {
+        learnFrom(sanitizer, f);
+      }
     }
   }
 

@@ -91,7 +91,9 @@ final class KeyedConfigWriter {
       }
       String v = value.toString().trim();
       String bare = sections ? ConfigKeyValues.unquote(v) : v;
-      out.write(line.substring(0, sep + 1) + " " + redactor.value(key, bare) + "\n");
+      // Only the value changes: the blanks around the separator and the line's own ending stay as they were.
+      int valueStart = sep + 1 + leadingBlanks(line.substring(sep + 1));
+      out.write(line.substring(0, valueStart) + redactor.value(key, bare) + lineEnding(lines[i]));
     }
   }
 
@@ -140,8 +142,9 @@ final class KeyedConfigWriter {
       } else {
         secret = yamlScalar(value);
       }
-      out.write(body.substring(0, m.end(2)) + ": "
-          + (secret.isEmpty() ? "" : "\"" + redactor.value(fullKey, secret) + "\"") + "\n");
+      // The token is quoted (unquoted, "[REDACTED:…]" would read as a YAML list); the rest of the line stays.
+      out.write(body.substring(0, m.start(3))
+          + (secret.isEmpty() ? "" : "\"" + redactor.value(fullKey, secret) + "\"") + lineEnding(lines[i]));
     }
   }
 
@@ -216,6 +219,19 @@ final class KeyedConfigWriter {
     }
     int comment = value.indexOf(" #");
     return (comment >= 0 ? value.substring(0, comment) : value).trim();
+  }
+
+  private static int leadingBlanks(String s) {
+    int i = 0;
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The line break that ends {@code line} ("\n", "\r\n"), or "" for a last line without one. */
+  private static String lineEnding(String line) {
+    return line.substring(stripEol(line).length());
   }
 
   private static int leadingSpaces(String s) {

@@ -200,7 +200,11 @@ final class LogDiscovery {
     for (int fd = 1; fd <= 2; fd++) {
       Path target = link(fds.resolve(Integer.toString(fd)));
       String stream = fd == 1 ? "stdout" : "stderr";
-      if (target != null && Files.isRegularFile(target)) {
+      Path former = deletedName(target);
+      if (former != null && Files.isRegularFile(fds.resolve(Integer.toString(fd)))) {
+        addDeleted(fds.resolve(Integer.toString(fd)), former, stream + " redirected to a file, deleted since");
+        checked.add(stream + ": " + former + " (deleted, read through its open descriptor)");
+      } else if (target != null && Files.isRegularFile(target)) {
         add(target, LogFile.Role.ACTIVE, stream + " redirected to a file");
         checked.add(stream + ": " + target);
       } else {
@@ -216,7 +220,14 @@ final class LogDiscovery {
           continue;
         }
         open++;
-        if (looksLikeLog(target) && Files.isRegularFile(target)) {
+        Path former = deletedName(target);
+        if (former != null) {
+          // Deleted while open (rotated away, removed by hand): the descriptor still reads it, and it may be the only
+          // copy of what happened just before the problem.
+          if (looksLikeLog(former) && Files.isRegularFile(fd)) {
+            addDeleted(fd, former, "held open by the process, deleted since");
+          }
+        } else if (looksLikeLog(target) && Files.isRegularFile(target)) {
           add(target, LogFile.Role.ACTIVE, "held open by the process");
         }
       }
@@ -236,6 +247,13 @@ final class LogDiscovery {
     }
     boolean logDir = path.contains("/log/") || path.contains("/logs/");
     return logDir && !name.matches(".*\\.(jar|class|so|zip|gz|jfr|hprof|db|lock|pid|sock|idx|dat)$");
+  }
+
+  /** The name a deleted file had, from its descriptor's link text ("/var/log/app.log (deleted)"); else null. */
+  static Path deletedName(Path linkTarget) {
+    String t = linkTarget == null ? "" : linkTarget.toString();
+    String suffix = " (deleted)";
+    return t.startsWith("/") && t.endsWith(suffix) ? Paths.get(t.substring(0, t.length() - suffix.length())) : null;
   }
 
   private static Path link(Path fd) {
@@ -261,6 +279,13 @@ final class LogDiscovery {
     for (Path f : FilePatterns.matching(pattern, FilePatterns::rollingRegex, cwd)) {
       add(f, LogFile.Role.ROLLED, how + " " + pattern);
     }
+  }
+
+  /** A deleted file is known by its descriptor: the same one found twice (fd 1 and a scan) is listed once. */
+  private void addDeleted(Path fd, Path former, String how) {
+    Path key = Paths.get(former + " (deleted)");
+    LogFile existing = found.get(key);
+    found.put(key, existing == null ? LogFile.deleted(fd, former, how) : existing.alsoFoundBy(LogFile.Role.ACTIVE, how));
   }
 
   private void add(Path file, LogFile.Role role, String how) {

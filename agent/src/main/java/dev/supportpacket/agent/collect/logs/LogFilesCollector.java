@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,7 +66,11 @@ public final class LogFilesCollector implements Collector {
     List<Object> left = new ArrayList<>();
     for (LogFile f : files) {
       Map<String, Object> item = new LinkedHashMap<>();
-      item.put("source", f.path.toString());
+      item.put("source", f.shownAs.toString());
+      if (f.deleted()) {
+        item.put("deleted", true);
+        item.put("read_through", f.path.toString());
+      }
       item.put("role", f.role.name().toLowerCase(java.util.Locale.ROOT));
       item.put("found_by", f.foundBy);
       if (budget < MIN_USEFUL_BYTES) {
@@ -73,8 +78,22 @@ public final class LogFilesCollector implements Collector {
         left.add(item);
         continue;
       }
-      if (f.path.getFileName().toString().matches(".*\\.(zip|bz2|xz|lz4|zst)$")) {
+      if (f.shownAs.getFileName().toString().matches(".*\\.(zip|bz2|xz|lz4|zst)$")) {
         item.put("reason", "compressed in a format the agent does not read");
+        left.add(item);
+        continue;
+      }
+      Optional<String> binary;
+      try {
+        binary = LogTail.binaryContent(f.path, f.gzip());
+      } catch (IOException e) {
+        item.put("reason", "cannot read: " + e);
+        left.add(item);
+        continue;
+      }
+      if (binary.isPresent()) {
+        // Decoded as text it would be megabytes of replacement chars, and the sanitizer's rules cannot see into it.
+        item.put("reason", "binary content, not a text log: " + binary.get());
         left.add(item);
         continue;
       }
@@ -123,7 +142,7 @@ public final class LogFilesCollector implements Collector {
   /** {@code logs/} + the path relative to the working directory (or {@code abs/…}), without {@code .gz}. */
   static String entryName(LogFile f) {
     Path cwd = java.nio.file.Paths.get(System.getProperty("user.dir", ".")).toAbsolutePath().normalize();
-    Path p = f.path.toAbsolutePath().normalize();
+    Path p = f.shownAs.toAbsolutePath().normalize();
     String rel = p.startsWith(cwd) ? cwd.relativize(p).toString() : "abs/" + p;
     if (rel.endsWith(".gz")) {
       rel = rel.substring(0, rel.length() - 3);

@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -98,6 +99,53 @@ final class LogTail {
       }
       return new Copied(length, from + skipped, in.count - skipped - dropped);
     }
+  }
+
+  /** How much of a log is looked at to tell text from binary content: its first and its last bytes. */
+  static final int SNIFF_BYTES = 8192;
+
+  /**
+   * Why {@code file} is not a text log (a NUL byte, or more than one in ten of its bytes neither text nor UTF-8), in
+   * its first and its last {@value #SNIFF_BYTES} bytes (the first only of a gzip file); empty when it reads as text.
+   */
+  static Optional<String> binaryContent(Path file, boolean gzip) throws IOException {
+    byte[] head;
+    try (InputStream in = open(file, gzip)) {
+      head = in.readNBytes(SNIFF_BYTES);
+    }
+    Optional<String> why = binaryContent(head, "first");
+    if (why.isPresent() || gzip) {
+      return why;
+    }
+    long size = Files.size(file);
+    if (size <= SNIFF_BYTES) {
+      return why;
+    }
+    byte[] tail;
+    try (InputStream in = open(file, false)) {
+      skipFully(in, size - SNIFF_BYTES);
+      tail = in.readNBytes(SNIFF_BYTES);
+    }
+    return binaryContent(tail, "last");
+  }
+
+  private static Optional<String> binaryContent(byte[] b, String where) {
+    int bad = 0;
+    for (byte x : b) {
+      if (x == 0) {
+        return Optional.of("a NUL byte in its " + where + " " + b.length + " bytes");
+      }
+      int c = x & 0xff;
+      // Control chars other than tab, newline, form feed, carriage return and ESC (colour codes) are no text.
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r' && c != 0x1b || c == 0x7f) {
+        bad++;
+      }
+    }
+    // Malformed UTF-8 decodes to U+FFFD, one per bad sequence.
+    bad += (int) new String(b, StandardCharsets.UTF_8).chars().filter(c -> c == '\uFFFD').count();
+    return bad * 10 > b.length
+        ? Optional.of(bad + " of its " + where + " " + b.length + " bytes are neither text nor UTF-8")
+        : Optional.empty();
   }
 
   private static InputStream open(Path file, boolean gzip) throws IOException {

@@ -70,6 +70,15 @@ class KeyedConfigWriterTest {
   }
 
   @Test
+  void onlyTheValueChangesOnAPropertiesOrYamlLine() throws Exception {
+    String props = write("application.properties", "db.password=hunter2\r\nmy.secret:\tq7\nlast.token = t9");
+    assertTrue(props.matches("db\\.password=" + TOKEN + "\r\nmy\\.secret:\t" + TOKEN + "\nlast\\.token = " + TOKEN),
+        props);
+    String yaml = write("application.yml", "db:\n  password:   hunter2\r\n  user: app\n");
+    assertTrue(yaml.matches("db:\n  password:   \"" + TOKEN + "\"\r\n  user: app\n"), yaml);
+  }
+
+  @Test
   void xmlAndJsonSecretsAreRedactedByElementAttributeOrKey() throws Exception {
     String xml = write("context.xml", "<r><password>pw1</password><user>app</user>"
         + "<Resource name=\"db\" password=\"pw2\"/><property name=\"client.secret\" value=\"pw3\"/></r>\n");

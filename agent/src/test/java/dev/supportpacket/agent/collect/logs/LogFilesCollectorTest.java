@@ -58,6 +58,43 @@ class LogFilesCollectorTest {
   }
 
   @Test
+  void aBinaryFileIsListedWithItsReasonNotCopiedAsText(@TempDir Path dir) throws Exception {
+    byte[] noise = new byte[1 << 20];
+    new java.util.Random(7).nextBytes(noise);
+    Path bin = Files.write(dir.resolve("app.log"), noise);
+    Path text = Files.writeString(dir.resolve("other.log"), "plain line, caf\u00e9 \u2013 ok\n\u001b[32mgreen\u001b[0m\n");
+    MemorySink sink = new MemorySink();
+    new LogFilesCollector().write(List.of(new LogFile(bin, LogFile.Role.ACTIVE, "test"),
+        new LogFile(text, LogFile.Role.ACTIVE, "test")), List.of(), PacketOptions.builder().build(),
+        new Packet(Sanitizer.withRandomKey(), sink));
+    assertNull(sink.text(entry(bin)), "a binary file is not copied as text");
+    assertTrue(sink.text(entry(text)).startsWith("plain line"));
+    String index = sink.text("logs/index.yaml");
+    assertTrue(index.contains("binary content, not a text log: a NUL byte in its first 8192 bytes"), index);
+  }
+
+  @Test
+  void aLogDeletedWhileOpenIsReadThroughTheDescriptorAndMarkedDeleted(@TempDir Path dir) throws Exception {
+    Path log = Files.writeString(Files.createDirectories(dir.resolve("logs")).resolve("gone.log"),
+        "written before the delete\n");
+    try (java.io.InputStream held = Files.newInputStream(log)) {
+      Files.delete(log);
+      LogDiscovery discovery = LogDiscovery.ofThisProcess();
+      List<LogFile> found = discovery.discover().stream().filter(f -> f.shownAs.equals(log))
+          .collect(java.util.stream.Collectors.toList());
+      assertEquals(1, found.size(), discovery.checked()::toString);
+      assertTrue(found.get(0).deleted());
+      MemorySink sink = new MemorySink();
+      new LogFilesCollector().write(found, List.of(), PacketOptions.builder().build(),
+          new Packet(Sanitizer.withRandomKey(), sink));
+      assertEquals("written before the delete\n", sink.text(entry(log)));
+      String index = sink.text("logs/index.yaml");
+      assertTrue(index.contains("source: " + log) && index.contains("deleted: true")
+          && index.contains("read_through: /proc/self/fd/"), index);
+    }
+  }
+
+  @Test
   void noLogFileIsSkippedWithWhatWasChecked() {
     Collector.Skipped s = assertThrows(Collector.Skipped.class, () -> new LogFilesCollector().write(List.of(),
         List.of("logback: not started in this JVM", "stdout: pipe:[1], not a file"), PacketOptions.builder().build(),

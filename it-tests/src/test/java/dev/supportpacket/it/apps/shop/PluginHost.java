@@ -23,8 +23,9 @@ public final class PluginHost {
     MemoryPoolMXBean meta = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getName().equals("Metaspace")).findFirst().orElseThrow();
     long max = meta.getUsage().getMax();
-    // Leave 14 MB: the packet agent's own classes (about 8 MB) then take it past 80 % without an OutOfMemoryError.
-    while (meta.getUsage().getUsed() < max - (14L << 20)) {
+    // Committed, not used, is what runs out (each loader holds its own chunks). Leave 14 MB: the packet agent's own
+    // classes (about 8 MB) then take it past 80 % without an OutOfMemoryError.
+    while (meta.getUsage().getCommitted() < max - (14L << 20)) {
       REGISTRY.add(new PluginLoader().define(plugin));
     }
     Ready.announce();
