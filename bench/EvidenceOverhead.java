@@ -34,6 +34,7 @@ import java.util.zip.DeflaterOutputStream;
 public final class EvidenceOverhead {
   static final LongAdder OPS = new LongAdder();
   static volatile long sink;
+  static boolean safepointWarned;
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -98,8 +99,8 @@ public final class EvidenceOverhead {
     Packet packet = new Packet(Sanitizer.withRandomKey(), memory);
     new CollectorRunner().run(collectors, new CollectContext(options, scratch, Progress.NONE), packet)
         .forEach(o -> {
-          if (!o.toString().contains("ok")) {
-            System.err.println(o);
+          if (o.status != dev.supportpacket.agent.report.Outcome.Status.OK) {
+            System.err.println(o.collector + " " + o.status + " " + o.reason);
           }
         });
     if (sizes != null) {
@@ -153,6 +154,10 @@ public final class EvidenceOverhead {
       m.setAccessible(true);
       return (Long) m.invoke(runtime);
     } catch (ReflectiveOperationException | RuntimeException e) {
+      if (!safepointWarned) {
+        safepointWarned = true;
+        System.err.println("safepoint time not readable: " + e);
+      }
       return -1;
     }
   }

@@ -15,6 +15,6 @@ CPFILE=$(mktemp)
 trap 'rm -f "$CPFILE"' EXIT
 mvn -B -q -o -pl agent dependency:build-classpath -Dmdep.outputFile="$CPFILE" -Dmdep.includeScope=runtime >/dev/null
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), java: $("$JAVA" -version 2>&1 | head -1)"
-"$JAVA" -Xmx512m --add-exports java.management/sun.management=ALL-UNNAMED \
+"$JAVA" -Xmx512m --add-opens java.management/sun.management=ALL-UNNAMED \
   -cp "agent/target/classes:$(cat "$CPFILE")" bench/EvidenceOverhead.java "$ROUNDS"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

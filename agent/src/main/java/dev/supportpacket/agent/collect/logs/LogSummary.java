@@ -45,6 +45,7 @@ final class LogSummary {
           + "(?:Exception|Error|Throwable))(?::|$)");
   private static final Pattern MESSAGE_START = Pattern.compile("^\\s*[-:|]\\s?");
   private static final Pattern FRAME = Pattern.compile("^\\s+(?:at |\\.\\.\\. \\d+ (?:more|common))");
+  private static final Pattern TOKEN = Pattern.compile("\\[REDACTED:[0-9a-fA-F]+\\]");
   private static final Pattern[] PLACEHOLDERS = {
     Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
     Pattern.compile("0x[0-9a-fA-F]+"),
@@ -317,13 +318,28 @@ final class LogSummary {
     }
   }
 
-  /** The message with numbers, ids and hex replaced by placeholders, so that one kind of message counts once. */
+  /**
+   * The message with numbers, ids and hex replaced by placeholders, so that one kind of message counts once. The
+   * sanitizer's tokens stay whole: the same secret gives the same token, which groups as well as a placeholder and
+   * lets a reader follow it across entries.
+   */
   static String template(String message) {
     String s = message.length() > 300 ? message.substring(0, 300) : message;
+    StringBuilder out = new StringBuilder(s.length());
+    Matcher token = TOKEN.matcher(s);
+    int last = 0;
+    while (token.find()) {
+      out.append(placeholders(s.substring(last, token.start()))).append(token.group());
+      last = token.end();
+    }
+    return out.append(placeholders(s.substring(last))).toString().trim();
+  }
+
+  private static String placeholders(String s) {
     for (int i = 0; i < PLACEHOLDERS.length; i++) {
       s = PLACEHOLDERS[i].matcher(s).replaceAll(PLACEHOLDER_NAMES[i]);
     }
-    return s.trim();
+    return s;
   }
 
   private static <V> V bounded(Map<String, V> map, String key, java.util.function.Supplier<V> create) {

@@ -97,6 +97,12 @@ class LogSummaryTest {
   }
 
   @Test
+  void templatesKeepTheSanitizersTokensWhole() {
+    assertEquals("login <n> as [REDACTED:1234abcd] failed <n> times",
+        LogSummary.template("login 7 as [REDACTED:1234abcd] failed 3 times"));
+  }
+
+  @Test
   void templatesMaskIdsHexAndUuids() {
     assertEquals("user <n> session <uuid> at <hex> took <n> ms",
         LogSummary.template("user 42 session 123e4567-e89b-12d3-a456-426614174000 at 0x7ffe took 3.5 ms"));
@@ -148,6 +154,7 @@ class LogSummaryTest {
         PacketOptions.builder().build(), new Packet(sanitizer, sink));
     String text = sink.text("logs/summary.json");
     assertFalse(text.contains("Learned") || text.contains("Zq"), text);
-    assertTrue(text.contains("cannot reach db as [REDACTED:<hex>]"), text);
+    String token = sanitizer.token("Zq9Learned42Secret77x");
+    assertEquals("cannot reach db as " + token, JSON.readTree(text).get("templates").get(0).get("template").asText());
   }
 }
