@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.packet;
 
+import dev.supportpacket.agent.boot.Daemon;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,22 +100,7 @@ public final class ZipSink implements EntrySink, AutoCloseable {
       @Override
       public long commit() throws IOException {
         long size = size();
-        synchronized (ZipSink.this) {
-          if (sealed) {
-            throw new IOException("packet already sealed; entry " + name + " came too late");
-          }
-          ZipArchiveEntry e = new ZipArchiveEntry(name);
-          e.setUnixMode(0100600);
-          e.setSize(size);
-          if (name.endsWith(".gz")) {
-            // Already compressed: deflating it again costs seconds per GB of heap dump and saves nothing. The
-            // archive is a seekable file, so the STORED entry's CRC is written afterwards.
-            e.setMethod(ZipArchiveEntry.STORED);
-          }
-          zip.putArchiveEntry(e);
-          Files.copy(scratch, zip);
-          zip.closeArchiveEntry();
-        }
+        copyUninterrupted(name, () -> copyIntoZip(name, scratch, size));
         if (keep.contains(name)) {
           kept.put(name, scratch);
         }
@@ -132,6 +118,67 @@ public final class ZipSink implements EntrySink, AutoCloseable {
         }
       }
     };
+  }
+
+  private interface Copy {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code copy} on a thread of its own and waits for it whatever happens to the caller. The zip is written
+   * through a FileChannel, which closes for good when a thread writing to it is interrupted: a collector cancelled at
+   * its deadline in the middle of a commit would otherwise lose every entry of the packet, not only its own. The entry
+   * is complete in its scratch file by now, so finishing the copy is bounded by the disk; the caller's interrupt is
+   * kept for it to act on afterwards.
+   */
+  private static void copyUninterrupted(String name, Copy copy) throws IOException {
+    IOException[] failure = new IOException[1];
+    RuntimeException[] bug = new RuntimeException[1];
+    Thread t = Daemon.start("zip-commit", () -> {
+      try {
+        copy.run();
+      } catch (IOException e) {
+        failure[0] = e;
+      } catch (RuntimeException e) {
+        bug[0] = e;
+      }
+    });
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    if (bug[0] != null) {
+      throw new IOException("entry " + name + " could not be added: " + bug[0], bug[0]);
+    }
+  }
+
+  private void copyIntoZip(String name, Path scratch, long size) throws IOException {
+    synchronized (this) {
+      if (sealed) {
+        throw new IOException("packet already sealed; entry " + name + " came too late");
+      }
+      ZipArchiveEntry e = new ZipArchiveEntry(name);
+      e.setUnixMode(0100600);
+      e.setSize(size);
+      if (name.endsWith(".gz")) {
+        // Already compressed: deflating it again costs seconds per GB of heap dump and saves nothing. The
+        // archive is a seekable file, so the STORED entry's CRC is written afterwards.
+        e.setMethod(ZipArchiveEntry.STORED);
+      }
+      zip.putArchiveEntry(e);
+      Files.copy(scratch, zip);
+      zip.closeArchiveEntry();
+    }
   }
 
   @Override

@@ -26,6 +26,30 @@ class ZipSinkTest {
   }
 
   @Test
+  void anEntryCommittedByAnInterruptedThreadDoesNotCloseThePacket() throws Exception {
+    Path finalFile = dir.resolve("p.zip");
+    try (ZipSink zip = ZipSink.create(finalFile, Files.createDirectory(dir.resolve("work")))) {
+      // A collector cancelled at its deadline is interrupted, maybe while it commits: the zip's FileChannel would
+      // close for good, and every later entry and the seal would fail.
+      Thread.currentThread().interrupt();
+      try {
+        try (EntrySink.EntryOutput e = zip.begin("late.txt")) {
+          e.stream().write(new byte[1 << 20]);
+          e.commit();
+        }
+      } finally {
+        assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it");
+      }
+      addEntry(zip);
+      zip.seal();
+    }
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(finalFile.toFile())) {
+      assertEquals(List.of("late.txt", "a.txt"),
+          z.stream().map(java.util.zip.ZipEntry::getName).collect(Collectors.toList()));
+    }
+  }
+
+  @Test
   void anExistingFileOfTheFinalNameIsNeverReplaced() throws Exception {
     Path finalFile = Files.writeString(dir.resolve("support-packet-app-1-20260101T000000Z.zip"), "hers");
     SealedFile sealed;
