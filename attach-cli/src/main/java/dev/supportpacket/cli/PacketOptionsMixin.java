@@ -62,6 +62,11 @@ final class PacketOptionsMixin {
     if (duration < 1 || duration > 3600) {
       throw new CliFailure(ExitCode.USAGE, "--duration must be 1 to 3600 seconds, not " + duration);
     }
+    if (timeout != null && timeout < 1) {
+      // Would give up at once while the agent goes on writing the packet in the target.
+      throw new CliFailure(ExitCode.USAGE, "--timeout must be at least 1 second, not " + timeout
+          + "; leave it out to wait the profile duration plus 120 s");
+    }
     if (!histogram.equals("all") && !histogram.equals("live")) {
       throw new CliFailure(ExitCode.USAGE, "--histogram must be all or live, not " + histogram);
     }
