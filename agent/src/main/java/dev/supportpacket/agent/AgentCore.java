@@ -2,6 +2,7 @@ package dev.supportpacket.agent;
 
 import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.boot.Daemon;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.RateLimiter;
@@ -24,6 +25,8 @@ public final class AgentCore {
    * JMX instead of loading it again. Set only then, so that the CLI never finds the agent without its MBean.
    */
   public static final String VERSION_PROPERTY = "dev.supportpacket.agent.version";
+
+  private static final String MBEAN_STEP = "the JMX trigger";
 
   private AgentCore() {}
 
@@ -63,6 +66,10 @@ public final class AgentCore {
       // of classes), which the profile need not wait for. Done long before the packet, for the CLI's next request.
       Daemon.start("jmx", () -> {
         try {
+          if (Headroom.now().refusal(MBEAN_STEP).isPresent()) {
+            // The MBean server stays for the JVM's life (some 500 KB); the next request attaches again instead.
+            return;
+          }
           registerMBean(null, RateLimiter.NONE_REFUSED);
         } catch (Throwable t) {
           // no JMX trigger for later requests; this one goes on
