@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -43,6 +44,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PacketService {
   /** Below this much free space in the output directory no packet is started. */
   static final long MIN_FREE_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * How long learning the secrets of the config files may take: normally well under a second; a read that blocks (a
+   * hung network mount) must not hold the packet, and the claim with it, for ever.
+   */
+  static final Duration LEARN_DEADLINE = Duration.ofSeconds(15);
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -173,7 +180,7 @@ public final class PacketService {
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
           packet, () -> {
             ProcessSecrets.learnInto(sanitizer);
-            ConfigSecrets.learnInto(sanitizer);
+            ConfigSecrets.learnInto(sanitizer, LEARN_DEADLINE);
             packet.open();
           });
       status.phase("writing", 0);
@@ -189,6 +196,9 @@ public final class PacketService {
       facts.collected(outcomes, packet.entries());
       packet.addText(PacketAudit.ENTRY, w -> w.write(PacketAudit.inPacketJson(options, trigger, facts, report.complete())));
       return PacketResult.written(sink.seal(), report.complete());
+    } catch (ConfigSecrets.NotLearned e) {
+      // Fail closed: a value the sanitizer does not know would leave in clear wherever it appears without its key.
+      return PacketResult.failed(FailureKind.INTERNAL, e.getMessage());
     } catch (IOException e) {
       String msg = String.valueOf(e.getMessage());
       return msg.contains("No space left")

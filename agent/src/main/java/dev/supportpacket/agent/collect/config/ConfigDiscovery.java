@@ -278,7 +278,8 @@ public final class ConfigDiscovery {
         if (url.getProtocol().equals("file")) {
           try {
             Path p = Paths.get(url.toURI()).toRealPath();
-            if (!found.paths.add(p)) {
+            // Never open a FIFO or a device that a class path directory holds: a read would wait for a writer forever.
+            if (!Files.isRegularFile(p) || !found.paths.add(p)) {
               continue;
             }
           } catch (URISyntaxException | IOException | RuntimeException e) {
