@@ -77,7 +77,7 @@ public final class AgentCore {
       });
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
-      PacketAudit.rejectedOptions(TriggerContext.attach(), args, String.valueOf(t.getMessage()));
+      PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.options.Claims;
 import dev.supportpacket.agent.options.PacketOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,11 @@ import picocli.CommandLine.Option;
 
 /** The options of a packet request, shared by the attach command and `demo`. */
 final class PacketOptionsMixin {
+  /** The command-line option behind each agent option a message may name. */
+  private static final java.util.Map<String, String> OPTION_NAMES = java.util.Map.of("duration", "--duration: ",
+      "maxSize", "--max-size: ", "logTail", "--log-tail: ", "logBudget", "--log-budget: ");
+
+
   @Option(names = {"-o", "--output"}, paramLabel = "DIR",
       description = "Directory to write the packet to. Default: the target's working directory.")
   Path output;
@@ -57,11 +63,11 @@ final class PacketOptionsMixin {
   @Option(names = {"-q", "--quiet"}, description = "No progress output; only the packet's path on stdout.")
   boolean quiet;
 
-  /** Checks what can be checked before touching the target; the agent checks again in the target. */
+  /**
+   * Checks what can be checked before touching the target, with the same types the agent reads the options into
+   * (their constructors validate), so that a bad value is a usage error here rather than a refusal from the target.
+   */
   PacketOptions.Builder toBuilder() throws CliFailure {
-    if (duration < 1 || duration > 3600) {
-      throw new CliFailure(ExitCode.USAGE, "--duration must be 1 to 3600 seconds, not " + duration);
-    }
     if (timeout != null && timeout < 1) {
       // Would give up at once while the agent goes on writing the packet in the target.
       throw new CliFailure(ExitCode.USAGE, "--timeout must be at least 1 second, not " + timeout
@@ -73,7 +79,7 @@ final class PacketOptionsMixin {
     PacketOptions.Builder b =
         PacketOptions.builder().profileDuration(Duration.ofSeconds(duration)).liveHistogram(histogram.equals("live"));
     // Who asks, for the target's audit log: claims of this process, which only the target's user or root can run.
-    b.caller(new PacketOptions.Caller(System.getProperty("user.name"), AppIdentity.hostName(),
+    b.caller(new Claims(System.getProperty("user.name"), AppIdentity.hostName(),
         "attach-cli/" + AppIdentity.generatorVersion()));
     if (heapDump != null) {
       if (!heapDump.equals("live") && !heapDump.equals("all")) {
@@ -84,15 +90,11 @@ final class PacketOptionsMixin {
     }
     b.heapDumpRaw(unsanitizedHeapDump);
     if (maxSize != null) {
-      if (maxSize < 1 || maxSize > 1024 * 1024) {
-        throw new CliFailure(ExitCode.USAGE, "--max-size must be 1 to 1048576 MB, not " + maxSize);
-      }
-      b.maxSizeMb(maxSize);
+      // 0 is "no budget" inside; on the command line it is a mistake, and a negative value is out of range below.
+      b.maxSizeMb(maxSize == 0 ? -1 : maxSize);
     }
     // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
     b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
-    checkMegabytes("--log-tail", logTail);
-    checkMegabytes("--log-budget", logBudget);
     b.logTailMb(logTail).logBudgetMb(logBudget);
     if (output != null) {
       Path dir = output.toAbsolutePath().normalize();
@@ -103,6 +105,12 @@ final class PacketOptionsMixin {
         throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " is not writable; choose another");
       }
       b.outputDir(dir);
+    }
+    try {
+      b.build();
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCode.USAGE, OPTION_NAMES.getOrDefault(e.getMessage().split(" ", 2)[0], "")
+          + e.getMessage());
     }
     return b;
   }
@@ -116,12 +124,6 @@ final class PacketOptionsMixin {
       throw new CliFailure(ExitCode.USAGE, option + " " + p + " is not a readable file");
     }
     return p;
-  }
-
-  private static void checkMegabytes(String option, int mb) throws CliFailure {
-    if (mb < 1 || mb > PacketOptions.MAX_LOG_MB) {
-      throw new CliFailure(ExitCode.USAGE, option + " must be 1 to " + PacketOptions.MAX_LOG_MB + " MB, not " + mb);
-    }
   }
 
   /** A heap dump of a large heap takes minutes: its collector may run 30 minutes, so the default waits as long. */

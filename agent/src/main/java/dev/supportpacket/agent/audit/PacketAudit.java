@@ -2,7 +2,9 @@ package dev.supportpacket.agent.audit;
 
 import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.PacketResult;
+import dev.supportpacket.agent.options.Claims;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.options.UntrustedText;
 import dev.supportpacket.agent.packet.EntryRecord;
 import dev.supportpacket.agent.report.Outcome;
 import dev.supportpacket.agent.trigger.FailureKind;
@@ -110,14 +112,14 @@ public final class PacketAudit {
    * A request refused because its options did not parse: no options to take the configuration or the caller from.
    * Does not wait: this may run on the JVM's attach listener thread.
    */
-  public static void rejectedOptions(TriggerContext trigger, String rawArgs, String message) {
+  public static void rejectedOptions(TriggerContext trigger, String message) {
     try {
       Optional<Path> config = Optional.empty();
       AuditRecord r = AuditRecord.builder(AuditRecord.PACKET_CREATE).status(AuditRecord.Status.REJECTED)
           .user(trigger.kind() == TriggerContext.Kind.SIGNAL ? System.getProperty("user.name") : known(trigger.user()))
           .client(trigger.kind().label()).clientHost(trigger.clientHost())
           .ip(remote(trigger)).meta("trigger", trigger.kind().label())
-          .meta("failure", FailureKind.BAD_OPTIONS.name()).meta("message", message)
+          .meta("failure", FailureKind.BAD_OPTIONS.name()).meta("message", UntrustedText.oneLine(message))
           .meta("outputDir", Paths.get(System.getProperty("user.dir")).toString()).build();
       logFor(config).submit(r);
     } catch (Throwable t) {
@@ -128,7 +130,7 @@ public final class PacketAudit {
   private static AuditRecord.Builder record(PacketOptions options, TriggerContext trigger, Facts facts,
       AuditRecord.Status status, PacketResult result) {
     AppIdentity app = AppIdentity.current();
-    PacketOptions.Caller caller = options.caller();
+    Claims caller = options.caller();
     AuditRecord.Builder b = AuditRecord.builder(AuditRecord.PACKET_CREATE).status(status)
         .client(caller.client().orElse(trigger.kind().label()))
         .clientHost(caller.clientHost().orElse(trigger.clientHost()))

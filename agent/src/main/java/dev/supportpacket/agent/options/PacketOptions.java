@@ -1,120 +1,178 @@
 package dev.supportpacket.agent.options;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What one packet should hold and where it goes. Immutable; parsed once from the agent argument string, which the
- * CLI builds with {@link #toAgentArgs()}.
+ * One packet's full set of options: the {@link PacketRequest} (what a trigger may ask), the operator's
+ * {@link StartupSettings}, the attach CLI's {@link Claims}, and how it is reported (status file, trigger name).
+ * Immutable; each part validates itself where it is made.
  *
- * <p>Format: {@code key=value,key=value}; values are percent-encoded where they contain {@code , = %} so that paths
- * survive the trip. Unknown keys are rejected so that a typo in a {@code -javaagent} line is not silently ignored.
+ * <p>Two ways in: {@link #parse} reads an operator's argument string ({@code -javaagent:agent.jar=...} or what the
+ * attach CLI built with {@link #toAgentArgs()}); {@link #forTrigger} takes a trigger's request on top of the
+ * startup settings and accepts nothing else. Unknown keys are rejected so that a typo is not silently ignored.
  */
 public final class PacketOptions {
-  public static final Duration DEFAULT_PROFILE = Duration.ofSeconds(5);
-  /** The startup agent's signal: ignored by a JVM without our handler, so a stray {@code kill -URG} harms nothing. */
-  public static final String DEFAULT_SIGNAL = "URG";
-  /** {@code signal=off} turns the signal trigger off. */
-  public static final String SIGNAL_OFF = "off";
-  public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(60);
-  /**
-   * Signals the JVM itself relies on: USR2 (HotSpot's; a handler on it stops JFR sampling), QUIT (thread dumps),
-   * HUP/INT/TERM (shutdown hooks: our handler would replace the orderly shutdown), KILL/STOP (cannot be caught).
-   */
-  private static final Set<String> JVM_SIGNALS = Set.of("USR2", "QUIT", "HUP", "INT", "TERM", "KILL", "STOP");
-  /** Default tail of each active log file, in MB. */
-  public static final int DEFAULT_LOG_TAIL_MB = 10;
-  /** Default total of all log content (active tails and rolled files), in MB. */
-  public static final int DEFAULT_LOG_BUDGET_MB = 50;
-  /** Upper bound of both log sizes: the packet must stay a file one can mail. */
-  public static final int MAX_LOG_MB = 10_240;
-
-  private final Optional<Path> outputDir;
-  private final Duration profileDuration;
-  private final Optional<Path> statusFile;
-  private final String trigger;
-  private final boolean liveHistogram;
-  private final String signal;
-  private final Duration minInterval;
-  private final Optional<Path> rulesFile;
-  private final Optional<Path> siteKeyFile;
-  private final Optional<Path> auditConfig;
-  private final Caller caller;
-  private final HeapDump heapDump;
-  private final boolean heapDumpRaw;
-  private final long maxSizeMb;
+  public static final Duration DEFAULT_PROFILE = PacketRequest.DEFAULT_PROFILE;
+  public static final String DEFAULT_SIGNAL = StartupSettings.DEFAULT_SIGNAL;
+  public static final String SIGNAL_OFF = StartupSettings.SIGNAL_OFF;
+  public static final Duration DEFAULT_MIN_INTERVAL = StartupSettings.DEFAULT_MIN_INTERVAL;
+  public static final int DEFAULT_LOG_TAIL_MB = StartupSettings.DEFAULT_LOG_TAIL_MB;
+  public static final int DEFAULT_LOG_BUDGET_MB = StartupSettings.DEFAULT_LOG_BUDGET_MB;
+  public static final int MAX_LOG_MB = StartupSettings.MAX_LOG_MB;
+  /** The keys of how a packet is reported: set by the attach CLI, never by a trigger. */
+  private static final Set<String> TRANSPORT_KEYS = Set.of("status", "trigger");
 
   /** Whether the packet holds a heap dump, and of which objects. */
   public enum HeapDump {
     OFF, LIVE, ALL
   }
-  private final int logTailMb;
-  private final int logBudgetMb;
 
-  private PacketOptions(Builder b) {
-    this.outputDir = Optional.ofNullable(b.outputDir);
-    this.profileDuration = b.profileDuration;
-    this.statusFile = Optional.ofNullable(b.statusFile);
-    this.trigger = b.trigger;
-    this.liveHistogram = b.liveHistogram;
-    this.signal = b.signal;
-    this.minInterval = b.minInterval;
-    this.rulesFile = Optional.ofNullable(b.rulesFile);
-    this.siteKeyFile = Optional.ofNullable(b.siteKeyFile);
-    this.auditConfig = Optional.ofNullable(b.auditConfig);
-    this.caller = b.caller;
-    this.heapDump = b.heapDump;
-    this.heapDumpRaw = b.heapDumpRaw;
-    this.maxSizeMb = b.maxSizeMb;
-    this.logTailMb = b.logTailMb;
-    this.logBudgetMb = b.logBudgetMb;
-  }
+  private final PacketRequest request;
+  private final StartupSettings settings;
+  private final Claims claims;
+  private final Optional<Path> statusFile;
+  private final String trigger;
 
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** A builder that starts from these options. */
-  public Builder toBuilder() {
-    return builder().outputDir(outputDir.orElse(null)).profileDuration(profileDuration)
-        .statusFile(statusFile.orElse(null)).trigger(trigger).liveHistogram(liveHistogram).signal(signal)
-        .minInterval(minInterval).rulesFile(rulesFile.orElse(null)).siteKeyFile(siteKeyFile.orElse(null))
-        .auditConfig(auditConfig.orElse(null)).caller(caller)
-        .heapDump(heapDump).heapDumpRaw(heapDumpRaw).maxSizeMb(maxSizeMb)
-        .logTailMb(logTailMb).logBudgetMb(logBudgetMb);
-  }
-
-  /** {@code OFF} unless asked for: a heap dump pauses the application (stop-the-world) while it is written. */
-  public HeapDump heapDump() {
-    return heapDump;
+  public PacketOptions(PacketRequest request, StartupSettings settings, Claims claims, Path statusFile,
+      String trigger) {
+    this.request = request;
+    this.settings = settings;
+    this.claims = claims == null ? Claims.UNKNOWN : claims;
+    this.statusFile = Optional.ofNullable(statusFile);
+    this.trigger = trigger == null ? "attach" : trigger;
   }
 
   /**
-   * UNSAFE: true when the user asked for the heap dump without scrubbing ({@code heapDumpRaw=true}); the packet then
-   * holds every secret in memory and says so.
+   * Parses an operator's argument string: the startup agent's, or the attach CLI's.
+   *
+   * @param args may be null or empty (all defaults)
+   * @throws IllegalArgumentException naming the offending key or value
    */
-  public boolean heapDumpRaw() {
-    return heapDumpRaw;
+  public static PacketOptions parse(String args) {
+    Map<String, String> pairs = AgentArgs.decode(args);
+    for (String key : pairs.keySet()) {
+      if (!PacketRequest.KEYS.contains(key) && !StartupSettings.KEYS.contains(key) && !Claims.KEYS.contains(key)
+          && !TRANSPORT_KEYS.contains(key)) {
+        throw new IllegalArgumentException("unknown agent option " + UntrustedText.key(key));
+      }
+    }
+    String status = pairs.get("status");
+    // An operator's output is a setting (the root a trigger's output must lie in), not part of the request.
+    PacketRequest request = PacketRequest.parse(pairs, PacketRequest.DEFAULTS).withOutputDir(null);
+    return new PacketOptions(request, StartupSettings.parse(pairs), Claims.parse(pairs),
+        status == null ? null : PacketRequest.path("status", status), pairs.get("trigger"));
   }
 
-  /** The packet's size budget in MB; 0 for none. */
-  public long maxSizeMb() {
-    return maxSizeMb;
+  /**
+   * A trigger's request on top of the startup agent's options: see {@link PacketRequest#fromTrigger} for what it
+   * may ask. The startup settings stay as they are; no claims and no status file: the trigger names its caller.
+   *
+   * @param startup the startup agent's options (its request gives the defaults of keys not given)
+   * @throws IllegalArgumentException naming what was refused, never quoting raw input
+   */
+  public static PacketOptions forTrigger(String args, PacketOptions startup, String trigger) {
+    return new PacketOptions(PacketRequest.fromTrigger(args, startup.request, startup.settings), startup.settings,
+        Claims.UNKNOWN, null, trigger);
   }
 
-  /** The directory the packet is written to; empty means the target's working directory. */
+  /** The status file named in an argument string that may not parse, so that the failure can still be told. */
+  public static Optional<Path> statusFileIn(String args) {
+    if (args != null) {
+      for (String pair : args.split(",")) {
+        if (pair.startsWith("status=")) {
+          try {
+            return Optional.of(PacketRequest.path("status", AgentArgs.decodeValue(pair.substring("status=".length()))));
+          } catch (IllegalArgumentException e) {
+            return Optional.empty();
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The inverse of {@link #parse}: what the CLI hands to the agent. */
+  public String toAgentArgs() {
+    Map<String, String> m = new LinkedHashMap<>();
+    settings.encodeInto(m);
+    request.encodeInto(m); // a request's output wins over the settings' default
+    statusFile.ifPresent(p -> m.put("status", p.toString()));
+    m.put("trigger", trigger);
+    claims.encodeInto(m);
+    return AgentArgs.encode(m);
+  }
+
+  public PacketRequest request() {
+    return request;
+  }
+
+  public StartupSettings settings() {
+    return settings;
+  }
+
+  /** Who the attach CLI says is asking (its OS user, host and version), for the audit record; unknown by default. */
+  public Claims caller() {
+    return claims;
+  }
+
+  /** The directory the packet is written to: the request's, else the settings'; empty means the working directory. */
   public Optional<Path> outputDir() {
-    return outputDir;
+    return request.outputDir().or(settings::outputDir);
   }
 
   public Duration profileDuration() {
-    return profileDuration;
+    return request.profileDuration();
+  }
+
+  public boolean liveHistogram() {
+    return request.liveHistogram();
+  }
+
+  public HeapDump heapDump() {
+    return request.heapDump();
+  }
+
+  public long maxSizeMb() {
+    return request.maxSizeMb();
+  }
+
+  public boolean heapDumpRaw() {
+    return settings.heapDumpRaw();
+  }
+
+  public Optional<Path> rulesFile() {
+    return settings.rulesFile();
+  }
+
+  public Optional<Path> siteKeyFile() {
+    return settings.siteKeyFile();
+  }
+
+  public Optional<Path> auditConfig() {
+    return settings.auditConfig();
+  }
+
+  public String signal() {
+    return settings.signal();
+  }
+
+  public Duration minInterval() {
+    return settings.minInterval();
+  }
+
+  /** How much of the end of each active log file goes into the packet, in bytes. */
+  public long logTailBytes() {
+    return settings.logTailMb() * 1024L * 1024L;
+  }
+
+  /** How much log content goes into the packet in all (active tails first, then the newest rolled files), in bytes. */
+  public long logBudgetBytes() {
+    return settings.logBudgetMb() * 1024L * 1024L;
   }
 
   /** A file the agent appends progress lines to, for the CLI to follow; empty when nobody is watching. */
@@ -127,344 +185,53 @@ public final class PacketOptions {
     return trigger;
   }
 
-  /** True to count only live objects in the histogram, which forces a full GC first. */
-  public boolean liveHistogram() {
-    return liveHistogram;
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** The user's sanitizer rules file (YAML); empty for the built-in rules only. */
-  public Optional<Path> rulesFile() {
-    return rulesFile;
-  }
-
-  /**
-   * A file holding the site key, so that tokens match across packets; empty for a random per-packet key. The key
-   * itself never travels in the arguments, which other users can read in the process list.
-   */
-  public Optional<Path> siteKeyFile() {
-    return siteKeyFile;
-  }
-
-  /** The audit log's YAML configuration; empty for the system property's, else the default file beside the packets. */
-  public Optional<Path> auditConfig() {
-    return auditConfig;
-  }
-
-  /** Who the attach CLI says is asking (its OS user, host and version), for the audit record; unknown by default. */
-  public Caller caller() {
-    return caller;
-  }
-
-  /**
-   * Startup agent only: the signal name without {@code SIG} (e.g. {@code URG}) that writes a packet, or
-   * {@link #SIGNAL_OFF}.
-   */
-  public String signal() {
-    return signal;
-  }
-
-  /** Startup agent only: a signal less than this long after the last accepted one is ignored. */
-  public Duration minInterval() {
-    return minInterval;
-  }
-
-  /** How much of the end of each active log file goes into the packet, in bytes. */
-  public long logTailBytes() {
-    return logTailMb * 1024L * 1024L;
-  }
-
-  /** How much log content goes into the packet in all (active tails first, then the newest rolled files), in bytes. */
-  public long logBudgetBytes() {
-    return logBudgetMb * 1024L * 1024L;
+  /** A builder that starts from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.outputDir = request.outputDir().orElse(settings.outputDir().orElse(null));
+    b.profileDuration = request.profileDuration();
+    b.liveHistogram = request.liveHistogram();
+    b.heapDump = request.heapDump();
+    b.maxSizeMb = request.maxSizeMb();
+    b.signal = settings.signal();
+    b.minInterval = settings.minInterval();
+    b.rulesFile = settings.rulesFile().orElse(null);
+    b.siteKeyFile = settings.siteKeyFile().orElse(null);
+    b.auditConfig = settings.auditConfig().orElse(null);
+    b.heapDumpRaw = settings.heapDumpRaw();
+    b.logTailMb = settings.logTailMb();
+    b.logBudgetMb = settings.logBudgetMb();
+    b.caller = claims;
+    b.statusFile = statusFile.orElse(null);
+    b.trigger = trigger;
+    return b;
   }
 
   /**
-   * Parses the agent argument string.
-   *
-   * @param args may be null or empty (all defaults)
-   * @throws IllegalArgumentException naming the offending key or value
+   * Mutable builder for tests and the attach CLI; {@link #build()} makes the parts, which check their values.
+   * The CLI's command line is the operator's, so everything may be set here.
    */
-  public static PacketOptions parse(String args) {
-    return parse(args, builder().build());
-  }
-
-  /**
-   * Parses the agent argument string on top of {@code defaults}: a key not given keeps its default. The JMX trigger
-   * uses this so that {@code createPacket("duration=1")} still writes to the directory the startup agent was given.
-   *
-   * @param args may be null or empty (the defaults)
-   * @throws IllegalArgumentException naming the offending key or value
-   */
-  public static PacketOptions parse(String args, PacketOptions defaults) {
-    Builder b = defaults.toBuilder();
-    if (args == null || args.isBlank()) {
-      return b.build();
-    }
-    for (String pair : args.split(",")) {
-      if (pair.isBlank()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = (eq < 0 ? pair : pair.substring(0, eq)).trim();
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      switch (key) {
-        case "output":
-          b.outputDir(Paths.get(value));
-          break;
-        case "duration":
-          b.profileDuration(parseSeconds(value));
-          break;
-        case "status":
-          b.statusFile(Paths.get(value));
-          break;
-        case "trigger":
-          b.trigger(value);
-          break;
-        case "histogram":
-          if (!value.equals("live") && !value.equals("all")) {
-            throw new IllegalArgumentException("histogram must be 'live' or 'all', not '" + value + "'");
-          }
-          b.liveHistogram(value.equals("live"));
-          break;
-        case "signal":
-          b.signal(parseSignal(value));
-          break;
-        case "minInterval":
-          b.minInterval(parseInterval(value));
-          break;
-        case "rules":
-          b.rulesFile(Paths.get(value));
-          break;
-        case "siteKeyFile":
-          b.siteKeyFile(Paths.get(value));
-          break;
-        case "audit":
-          b.auditConfig(Paths.get(value));
-          break;
-        case "user":
-          b.caller(new Caller(value, b.caller.clientHost, b.caller.client));
-          break;
-        case "clientHost":
-          b.caller(new Caller(b.caller.user, value, b.caller.client));
-          break;
-        case "client":
-          b.caller(new Caller(b.caller.user, b.caller.clientHost, value));
-          break;
-        case "heapDump":
-          b.heapDump(parseHeapDump(value));
-          break;
-        case "heapDumpRaw":
-          if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException("heapDumpRaw must be true or false, not '" + value + "'");
-          }
-          b.heapDumpRaw(value.equals("true"));
-          break;
-        case "maxSize":
-          b.maxSizeMb(parseMaxSize(value));
-          break;
-        case "logTail":
-          b.logTailMb(parseMegabytes(key, value));
-          break;
-        case "logBudget":
-          b.logBudgetMb(parseMegabytes(key, value));
-          break;
-        default:
-          throw new IllegalArgumentException("unknown agent option '" + key + "'");
-      }
-    }
-    return b.build();
-  }
-
-  /** The status file named in an argument string that may not parse, so that the failure can still be told. */
-  public static Optional<Path> statusFileIn(String args) {
-    if (args != null) {
-      for (String pair : args.split(",")) {
-        if (pair.startsWith("status=")) {
-          return Optional.of(Paths.get(decode(pair.substring("status=".length()))));
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** The inverse of {@link #parse}: what the CLI hands to the agent. */
-  public String toAgentArgs() {
-    Map<String, String> m = new LinkedHashMap<>();
-    outputDir.ifPresent(p -> m.put("output", p.toString()));
-    m.put("duration", Long.toString(profileDuration.toMillis() / 1000));
-    statusFile.ifPresent(p -> m.put("status", p.toString()));
-    m.put("trigger", trigger);
-    m.put("histogram", liveHistogram ? "live" : "all");
-    if (!signal.equals(DEFAULT_SIGNAL)) {
-      m.put("signal", signal);
-    }
-    if (!minInterval.equals(DEFAULT_MIN_INTERVAL)) {
-      m.put("minInterval", Long.toString(minInterval.getSeconds()));
-    }
-    rulesFile.ifPresent(p -> m.put("rules", p.toString()));
-    siteKeyFile.ifPresent(p -> m.put("siteKeyFile", p.toString()));
-    auditConfig.ifPresent(p -> m.put("audit", p.toString()));
-    caller.user().ifPresent(u -> m.put("user", u));
-    caller.clientHost().ifPresent(h -> m.put("clientHost", h));
-    caller.client().ifPresent(c -> m.put("client", c));
-    if (heapDump != HeapDump.OFF) {
-      m.put("heapDump", heapDump.name().toLowerCase(Locale.ROOT));
-    }
-    if (heapDumpRaw) {
-      m.put("heapDumpRaw", "true");
-    }
-    if (maxSizeMb > 0) {
-      m.put("maxSize", Long.toString(maxSizeMb));
-    }
-    if (logTailMb != DEFAULT_LOG_TAIL_MB) {
-      m.put("logTail", Integer.toString(logTailMb));
-    }
-    if (logBudgetMb != DEFAULT_LOG_BUDGET_MB) {
-      m.put("logBudget", Integer.toString(logBudgetMb));
-    }
-    StringBuilder sb = new StringBuilder();
-    m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(encode(v)));
-    return sb.toString();
-  }
-
-  private static Duration parseSeconds(String value) {
-    try {
-      long s = Long.parseLong(value.trim());
-      if (s < 1 || s > 3600) {
-        throw new IllegalArgumentException("duration must be 1 to 3600 seconds, not " + s);
-      }
-      return Duration.ofSeconds(s);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("duration must be a whole number of seconds, not '" + value + "'");
-    }
-  }
-
-  private static HeapDump parseHeapDump(String value) {
-    switch (value.trim()) {
-      case "live":
-        return HeapDump.LIVE;
-      case "all":
-        return HeapDump.ALL;
-      case "off":
-        return HeapDump.OFF;
-      default:
-        throw new IllegalArgumentException("heapDump must be live, all or off, not '" + value + "'");
-    }
-  }
-
-  private static long parseMaxSize(String value) {
-    try {
-      long mb = Long.parseLong(value.trim());
-      if (mb < 1 || mb > 1024 * 1024) {
-        throw new IllegalArgumentException("maxSize must be 1 to 1048576 MB, not " + mb);
-      }
-      return mb;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("maxSize must be a whole number of MB, not '" + value + "'");
-    }
-  }
-
-  private static String parseSignal(String value) {
-    String v = value.trim();
-    if (v.equalsIgnoreCase(SIGNAL_OFF)) {
-      return SIGNAL_OFF;
-    }
-    String name = v.toUpperCase(Locale.ROOT);
-    name = name.startsWith("SIG") ? name.substring(3) : name;
-    if (!name.matches("[A-Z][A-Z0-9]*")) {
-      throw new IllegalArgumentException("signal must be a name such as URG or WINCH, or off, not '" + value + "'");
-    }
-    if (JVM_SIGNALS.contains(name)) {
-      throw new IllegalArgumentException("signal SIG" + name + " belongs to the JVM; use URG (the default) or WINCH");
-    }
-    return name;
-  }
-
-  private static Duration parseInterval(String value) {
-    try {
-      long s = Long.parseLong(value.trim());
-      if (s < 0 || s > 86400) {
-        throw new IllegalArgumentException("minInterval must be 0 to 86400 seconds, not " + s);
-      }
-      return Duration.ofSeconds(s);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("minInterval must be a whole number of seconds, not '" + value + "'");
-    }
-  }
-
-  private static int parseMegabytes(String key, String value) {
-    try {
-      int mb = Integer.parseInt(value.trim());
-      if (mb < 1 || mb > MAX_LOG_MB) {
-        throw new IllegalArgumentException(key + " must be 1 to " + MAX_LOG_MB + " MB, not " + mb);
-      }
-      return mb;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number of MB, not '" + value + "'");
-    }
-  }
-
-  static String encode(String v) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : v.toCharArray()) {
-      if (c == ',' || c == '=' || c == '%' || c < 0x20) {
-        sb.append(String.format("%%%02X", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  static String decode(String v) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c == '%' && i + 2 < v.length()) {
-        sb.append((char) Integer.parseInt(v.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  /** Mutable builder; {@link #build()} gives the immutable options. */
   public static final class Builder {
     private Path outputDir;
     private Duration profileDuration = DEFAULT_PROFILE;
-    private Path statusFile;
-    private String trigger = "attach";
     private boolean liveHistogram;
+    private HeapDump heapDump = HeapDump.OFF;
+    private long maxSizeMb;
     private String signal = DEFAULT_SIGNAL;
     private Duration minInterval = DEFAULT_MIN_INTERVAL;
     private Path rulesFile;
     private Path siteKeyFile;
     private Path auditConfig;
-    private Caller caller = Caller.UNKNOWN;
-    private HeapDump heapDump = HeapDump.OFF;
     private boolean heapDumpRaw;
-    private long maxSizeMb;
-
-    public Builder heapDump(HeapDump h) {
-      this.heapDump = h;
-      return this;
-    }
-
-    /** UNSAFE: the heap dump goes into the packet unscrubbed. */
-    public Builder heapDumpRaw(boolean raw) {
-      this.heapDumpRaw = raw;
-      return this;
-    }
-
-    /** @param mb the packet's size budget; 0 for none */
-    public Builder maxSizeMb(long mb) {
-      this.maxSizeMb = mb;
-      return this;
-    }
     private int logTailMb = DEFAULT_LOG_TAIL_MB;
     private int logBudgetMb = DEFAULT_LOG_BUDGET_MB;
+    private Claims caller = Claims.UNKNOWN;
+    private Path statusFile;
+    private String trigger = "attach";
 
     public Builder outputDir(Path dir) {
       this.outputDir = dir;
@@ -476,22 +243,22 @@ public final class PacketOptions {
       return this;
     }
 
-    public Builder statusFile(Path file) {
-      this.statusFile = file;
-      return this;
-    }
-
-    public Builder trigger(String t) {
-      this.trigger = t;
-      return this;
-    }
-
     public Builder liveHistogram(boolean live) {
       this.liveHistogram = live;
       return this;
     }
 
-    /** @param name a signal name without SIG, or {@link PacketOptions#SIGNAL_OFF}; checked by {@link #parse} */
+    public Builder heapDump(HeapDump h) {
+      this.heapDump = h;
+      return this;
+    }
+
+    /** @param mb the packet's size budget; 0 for none */
+    public Builder maxSizeMb(long mb) {
+      this.maxSizeMb = mb;
+      return this;
+    }
+
     public Builder signal(String name) {
       this.signal = name;
       return this;
@@ -517,8 +284,9 @@ public final class PacketOptions {
       return this;
     }
 
-    public Builder caller(Caller c) {
-      this.caller = c == null ? Caller.UNKNOWN : c;
+    /** UNSAFE: the heap dump goes into the packet unscrubbed. */
+    public Builder heapDumpRaw(boolean raw) {
+      this.heapDumpRaw = raw;
       return this;
     }
 
@@ -532,42 +300,27 @@ public final class PacketOptions {
       return this;
     }
 
+    public Builder caller(Claims c) {
+      this.caller = c == null ? Claims.UNKNOWN : c;
+      return this;
+    }
+
+    public Builder statusFile(Path file) {
+      this.statusFile = file;
+      return this;
+    }
+
+    public Builder trigger(String t) {
+      this.trigger = t;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the value out of range */
     public PacketOptions build() {
-      return new PacketOptions(this);
-    }
-  }
-
-  /**
-   * What the attach CLI tells the agent about itself: its OS user, host and name/version. Claims of the process that
-   * attached (only the target's own user or root can), recorded as such in the audit log. Each part may be absent.
-   */
-  public static final class Caller {
-    public static final Caller UNKNOWN = new Caller(null, null, null);
-
-    private final String user;
-    private final String clientHost;
-    private final String client;
-
-    public Caller(String user, String clientHost, String client) {
-      this.user = blankToNull(user);
-      this.clientHost = blankToNull(clientHost);
-      this.client = blankToNull(client);
-    }
-
-    private static String blankToNull(String s) {
-      return s == null || s.isBlank() ? null : s;
-    }
-
-    public Optional<String> user() {
-      return Optional.ofNullable(user);
-    }
-
-    public Optional<String> clientHost() {
-      return Optional.ofNullable(clientHost);
-    }
-
-    public Optional<String> client() {
-      return Optional.ofNullable(client);
+      return new PacketOptions(new PacketRequest(profileDuration, liveHistogram, heapDump, maxSizeMb, null),
+          new StartupSettings(outputDir, signal, minInterval, rulesFile, siteKeyFile, auditConfig, heapDumpRaw,
+              logTailMb, logBudgetMb),
+          caller, statusFile, trigger);
     }
   }
 }

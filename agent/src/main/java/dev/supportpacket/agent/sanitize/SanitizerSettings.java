@@ -3,6 +3,7 @@ package dev.supportpacket.agent.sanitize;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.supportpacket.agent.options.UntrustedText;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -81,8 +82,10 @@ public final class SanitizerSettings {
       String yaml = Files.readString(file);
       root = yaml.isBlank() ? null : new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
     } catch (JsonProcessingException e) {
-      throw new InvalidSettingsException("rules file " + file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+      // The parser's message may quote the file (a wrong file, e.g. /etc/shadow, would come back in the error):
+      // only its words and the position leave, and not the cause, whose message quotes it too.
+      throw new InvalidSettingsException("rules file " + file + " is not valid YAML: " + unquoted(e.getOriginalMessage())
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     } catch (IOException e) {
       throw new InvalidSettingsException("cannot read rules file " + file + ": " + e, e);
     }
@@ -96,7 +99,8 @@ public final class SanitizerSettings {
     for (Object k : map.keySet()) {
       if (!TOP_LEVEL.contains(String.valueOf(k))) {
         throw new InvalidSettingsException(
-            "rules file " + file + ": unknown section '" + k + "'; expected one of " + TOP_LEVEL);
+            // Not named: a wrong file (/etc/shadow) would have its user names come back in the error.
+            "rules file " + file + " has a section that is not one of " + TOP_LEVEL + "; is it the right file?");
       }
     }
     List<String> secret = strings(file, map, "secret_keys");
@@ -109,6 +113,12 @@ public final class SanitizerSettings {
       }
     }
     return new SanitizerSettings(null, secret, notSecret, patterns(file, map.get("patterns")), literals);
+  }
+
+  /** A parser message without what it quotes from the file, on one line. */
+  private static String unquoted(String message) {
+    String m = String.valueOf(message).split("\n", 2)[0];
+    return UntrustedText.oneLine(m.replaceAll("'[^']*'|\"[^\"]*\"|\\(code [^)]*\\)", "(...)"));
   }
 
   private static List<String> strings(Path file, Map<?, ?> map, String section) throws InvalidSettingsException {
@@ -167,7 +177,7 @@ public final class SanitizerSettings {
       }
       for (Object k : p.keySet()) {
         if (!"name".equals(k) && !"regex".equals(k)) {
-          throw new InvalidSettingsException(where + ": unknown field '" + k + "'");
+          throw new InvalidSettingsException(where + " has a field other than 'name' and 'regex'");
         }
       }
       PatternRule rule;

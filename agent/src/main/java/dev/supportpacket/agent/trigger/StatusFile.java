@@ -3,7 +3,9 @@ package dev.supportpacket.agent.trigger;
 import dev.supportpacket.agent.collect.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import dev.supportpacket.agent.options.UntrustedText;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -35,7 +37,7 @@ public final class StatusFile implements Progress {
   }
 
   public void failed(FailureKind kind, String message) {
-    append("failed " + kind.name() + " " + message.replace('\n', ' '));
+    append("failed " + kind.name() + " " + message);
   }
 
   private void append(String line) {
@@ -43,7 +45,9 @@ public final class StatusFile implements Progress {
       return;
     }
     try {
-      Files.write(file, (line + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+      // Appends to the file the CLI created, never creates one, and never follows a link planted in its place.
+      Files.write(file, (UntrustedText.oneLine(line) + "\n").getBytes(StandardCharsets.UTF_8),
+          StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException | RuntimeException e) {
       // The CLI went away or cannot be reached; the packet is still written.
     }

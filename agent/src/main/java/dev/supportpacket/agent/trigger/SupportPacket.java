@@ -19,11 +19,11 @@ import javax.management.ObjectName;
 public final class SupportPacket implements SupportPacketMBean {
   public static final String OBJECT_NAME = "dev.supportpacket:type=SupportPacket";
 
-  private final PacketOptions defaults;
+  private final PacketOptions startup;
   private final LongSupplier ignoredSignals;
 
-  private SupportPacket(PacketOptions defaults, LongSupplier ignoredSignals) {
-    this.defaults = defaults;
+  private SupportPacket(PacketOptions startup, LongSupplier ignoredSignals) {
+    this.startup = startup;
     this.ignoredSignals = ignoredSignals;
   }
 
@@ -31,17 +31,18 @@ public final class SupportPacket implements SupportPacketMBean {
    * Registers the MBean unless it already is (a second attach, or attach after a startup agent): idempotent and safe
    * to race. Note that this creates the platform MBean server if nobody has yet.
    *
-   * @param defaults the options a {@code createPacket} starts from
+   * @param startup the startup agent's options: every {@code createPacket} keeps their settings and may only change
+   *     the request within them (see {@link dev.supportpacket.agent.options.PacketRequest})
    * @throws JMException when the MBean server refuses the registration
    */
-  public static void register(PacketOptions defaults, LongSupplier ignoredSignals) throws JMException {
+  public static void register(PacketOptions startup, LongSupplier ignoredSignals) throws JMException {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name = new ObjectName(OBJECT_NAME);
     if (server.isRegistered(name)) {
       return;
     }
     try {
-      server.registerMBean(new SupportPacket(defaults, ignoredSignals), name);
+      server.registerMBean(new SupportPacket(startup, ignoredSignals), name);
     } catch (InstanceAlreadyExistsException e) {
       // registered by a concurrent premain/agentmain: the same MBean, nothing to do
     }
@@ -57,14 +58,13 @@ public final class SupportPacket implements SupportPacketMBean {
     TriggerContext caller = caller();
     PacketOptions options;
     try {
-      options = PacketOptions.parse(args, defaults).toBuilder().trigger(TriggerContext.Kind.JMX.label()).build();
+      // Only what a trigger may ask (PacketRequest), on top of the operator's settings; no status file, no claims.
+      options = PacketOptions.forTrigger(args, startup, TriggerContext.Kind.JMX.label());
     } catch (IllegalArgumentException e) {
-      // The attach CLI follows the status file it named: tell it there too.
-      PacketOptions.statusFileIn(args).ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, e.getMessage()));
-      PacketAudit.rejectedOptions(caller, args, e.getMessage());
+      PacketAudit.rejectedOptions(caller, e.getMessage());
       throw new IllegalArgumentException("bad options: " + e.getMessage());
     }
-    PacketResult r = PacketService.shared().create(options, caller, new StatusFile(options.statusFile().orElse(null)));
+    PacketResult r = PacketService.shared().create(options, caller, new StatusFile(null));
     if (r.path().isPresent()) {
       return r.path().get().toString();
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * CA and a server certificate for {@code localhost} made with openssl) inputs that write each message, as rsyslog
  * parsed it, as one line of {@code received.log}: {@code PRI|VERSION|HOSTNAME|APP-NAME|PROCID|MSGID|SD|MSG}.
  *
- * <p>Needs {@code rsyslogd} with rsyslog-openssl and {@code openssl} (.ci/run installs them): fails, never skips,
+ * <p>Needs {@code rsyslogd} with rsyslog-openssl and {@code openssl} (./run-tests installs them): fails, never skips,
  * without them. Shared with it-tests through the agent's test jar.
  */
 public final class Rsyslog implements AutoCloseable {
@@ -52,7 +52,7 @@ public final class Rsyslog implements AutoCloseable {
   /** Starts rsyslogd with everything under {@code dir}; TCP ports are chosen by rsyslog, the UDP one just before. */
   public static Rsyslog start(Path dir) throws Exception {
     if (!Files.isExecutable(Path.of(RSYSLOGD))) {
-      throw new IllegalStateException(RSYSLOGD + " is missing: apt-get install rsyslog rsyslog-openssl (.ci/run does)");
+      throw new IllegalStateException(RSYSLOGD + " is missing: apt-get install rsyslog rsyslog-openssl (./run-tests does)");
     }
     makeCertificates(dir);
     int udpPort;

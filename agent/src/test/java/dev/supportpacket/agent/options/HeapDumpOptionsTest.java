@@ -31,7 +31,7 @@ class HeapDumpOptionsTest {
   @Test
   void jmxOptionsAddAHeapDumpOnTopOfTheAgentsDefaults() {
     PacketOptions agent = PacketOptions.parse("output=/var/tmp,duration=9");
-    PacketOptions call = PacketOptions.parse("heapDump=live,maxSize=100", agent);
+    PacketOptions call = PacketOptions.forTrigger("heapDump=live,maxSize=100", agent, "jmx");
     assertEquals(PacketOptions.HeapDump.LIVE, call.heapDump());
     assertEquals(9, call.profileDuration().getSeconds());
   }

@@ -71,7 +71,7 @@ class PacketOptionsTest {
   @Test
   void optionsGivenOnTopOfDefaultsKeepTheDefaultsNotGiven() {
     PacketOptions agent = PacketOptions.parse("output=/var/packets,duration=30,signal=WINCH,minInterval=5");
-    PacketOptions jmx = PacketOptions.parse("duration=1", agent);
+    PacketOptions jmx = PacketOptions.forTrigger("duration=1", agent, "jmx");
     assertEquals(Paths.get("/var/packets"), jmx.outputDir().orElseThrow());
     assertEquals(Duration.ofSeconds(1), jmx.profileDuration());
     assertEquals("WINCH", jmx.signal());

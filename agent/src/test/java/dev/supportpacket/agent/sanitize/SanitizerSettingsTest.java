@@ -59,7 +59,7 @@ class SanitizerSettingsTest {
     assertBad("patterns:\n  - name: Bad Name\n    regex: x\n", "patterns[0] needs a 'name'");
     assertBad("patterns:\n  - name: jwt\n    regex: x\n", "already used");
     assertBad("patterns:\n  - name: empty\n    regex: 'a*'\n", "matches the empty string");
-    assertBad("secrets_keys: [a]\n", "unknown section 'secrets_keys'");
+    assertBad("secrets_keys: [a]\n", "has a section that is not one of");
     assertBad("literals: ['abc']\n", "literals[0] is shorter than 4");
     assertBad("secret_keys: password\n", "'secret_keys' must be a list");
     assertBad("secret_keys: [a\n", "not valid YAML");
