@@ -61,6 +61,12 @@ public final class AgentCore {
       statusPath = PacketOptions.statusFileIn(args);
       PacketOptions options = PacketOptions.parse(args);
       StatusFile status = new StatusFile(options.statusFile().orElse(null));
+      Optional<String> heapTooFull = Headroom.now().refusalToStart();
+      if (heapTooFull.isPresent()) {
+        // Not audited either: the audit log's code and keys cost heap too; the CLI tells the operator.
+        status.failed(FailureKind.HEAP_TOO_FULL, heapTooFull.get());
+        return;
+      }
       Daemon.start("main", () -> PacketService.shared().create(options, status));
       // Beside the packet, not before it: in a JVM without JMX so far this creates the platform MBean server (hundreds
       // of classes), which the profile need not wait for. Done long before the packet, for the CLI's next request.

@@ -94,7 +94,7 @@ public final class AgentMain {
   public static void agentmain(String args, Instrumentation inst) {
     try {
       markLoaded();
-      AgentClassLoader.callCore("packetOnAttach", args);
+      AgentClassLoader.callCoreForAttach("packetOnAttach", args);
     } catch (Throwable t) {
       // Only when the packet code cannot even be loaded (a damaged jar): the CLI follows the status file.
       PacketOptions.statusFileIn(args)

@@ -5,6 +5,7 @@ import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.DefaultCollectors;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;
 import dev.supportpacket.agent.options.PacketOptions;
@@ -153,6 +154,10 @@ public final class PacketService {
   private PacketResult write(PacketOptions options, TriggerContext trigger, AppIdentity app, long startedAt,
       String stamp, Path file, StatusFile status, PacketAudit.Facts facts) {
     Path dir = file.getParent();
+    Optional<String> heapTooFull = Headroom.now().refusalToStart();
+    if (heapTooFull.isPresent()) {
+      return PacketResult.failed(FailureKind.HEAP_TOO_FULL, heapTooFull.get());
+    }
     PacketResult refused = checkOutputDir(dir, HeapDumpCollector.diskNeeded(options));
     if (refused != null) {
       return refused;

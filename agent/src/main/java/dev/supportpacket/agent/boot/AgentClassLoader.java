@@ -3,6 +3,7 @@ package dev.supportpacket.agent.boot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.JarURLConnection;
@@ -24,7 +25,8 @@ import java.util.Enumeration;
  *
  * <p>The parent is the platform class loader: the packet code sees the JDK and itself, never the application's classes
  * (an application with its own, older Jackson keeps it, and so do we), and the application does not see ours. One
- * instance per JVM, so that every trigger reaches the same packet service.
+ * instance lives at a time, so that every trigger reaches the same packet service; an attach's instance is dropped
+ * when nothing of it runs or stays registered (see {@link #lastAttach}).
  */
 public final class AgentClassLoader extends ClassLoader {
   /** Where the packet code lies in the agent jar, stored uncompressed (see the agent pom's assembly). */
@@ -32,7 +34,15 @@ public final class AgentClassLoader extends ClassLoader {
   /** The packet code's side of the calls from here: static methods whose parameters are JDK types. */
   private static final String CORE_CLASS = "dev.supportpacket.agent.AgentCore";
 
+  /** Kept for the JVM's life once a trigger that stays (startup agent, signal, JMX) has used it. */
   private static AgentClassLoader shared;
+  /**
+   * The loader of the last attach, not kept: what holds it is its own running threads and, when the packet code
+   * registered it, the JMX trigger. A later trigger reuses it while it lives, so that every trigger reaches the same
+   * packet service (one packet at a time); once nothing holds it, the JVM unloads the packet code and frees its
+   * heap (measured: some 4 MB with its statics and the JDK's caches of it), which a nearly full heap needs back.
+   */
+  private static WeakReference<AgentClassLoader> lastAttach = new WeakReference<>(null);
 
   static {
     registerAsParallelCapable();
@@ -73,7 +83,27 @@ public final class AgentClassLoader extends ClassLoader {
    * @throws Exception what the method threw, or why the packet code cannot be loaded
    */
   public static Object callCore(String name, Object... args) throws Exception {
-    for (Method m : shared().loadClass(CORE_CLASS).getMethods()) {
+    return call(shared(), name, args);
+  }
+
+  /**
+   * Like {@link #callCore}, for an attach: the packet code is loaded by a loader that no static field keeps (see
+   * {@link #lastAttach}), unless a loader lives already.
+   */
+  public static Object callCoreForAttach(String name, Object... args) throws Exception {
+    AgentClassLoader loader;
+    synchronized (AgentClassLoader.class) {
+      loader = shared != null ? shared : lastAttach.get();
+      if (loader == null) {
+        loader = create();
+        lastAttach = new WeakReference<>(loader);
+      }
+    }
+    return call(loader, name, args);
+  }
+
+  private static Object call(AgentClassLoader loader, String name, Object... args) throws Exception {
+    for (Method m : loader.loadClass(CORE_CLASS).getMethods()) {
       if (m.getName().equals(name)) {
         try {
           return m.invoke(null, args);
@@ -87,16 +117,21 @@ public final class AgentClassLoader extends ClassLoader {
 
   private static synchronized AgentClassLoader shared() throws IOException {
     if (shared == null) {
-      URL agentJar = agentJar();
-      Path path;
-      try {
-        path = Paths.get(agentJar.toURI());
-      } catch (java.net.URISyntaxException | RuntimeException e) {
-        throw new IOException("the agent jar's location " + agentJar + " is not a file", e);
-      }
-      shared = new AgentClassLoader(NestedJar.open(path, NESTED_JAR), agentJar);
+      AgentClassLoader attached = lastAttach.get();
+      shared = attached != null ? attached : create();
     }
     return shared;
+  }
+
+  private static AgentClassLoader create() throws IOException {
+    URL agentJar = agentJar();
+    Path path;
+    try {
+      path = Paths.get(agentJar.toURI());
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      throw new IOException("the agent jar's location " + agentJar + " is not a file", e);
+    }
+    return new AgentClassLoader(NestedJar.open(path, NESTED_JAR), agentJar);
   }
 
   /**

@@ -25,6 +25,16 @@ public final class Headroom {
   /** The most a heavy step of ours holds at once in the target's heap. */
   public static final long STEP_BUDGET_BYTES = 8L * 1024 * 1024;
 
+  /**
+   * Below this much free after GC no packet starts inside the target at all: the packet code itself, loaded and
+   * running, holds about 4 MB of heap (measured, see README) whatever it collects, and the application's own young
+   * collections need the rest. Measured on a 128 MB heap with 20 MB/s of garbage: 95 % live (4-6 MB free) died of
+   * OutOfMemoryError with the packet code loaded; 93 % and 90 % kept working through two packets.
+   */
+  static final long MIN_FREE_TO_START_BYTES = 8L * 1024 * 1024;
+  /** The same as a share of the maximum heap, in percent, for large heaps. */
+  static final int MIN_FREE_TO_START_PERCENT = 3;
+
   private final long maxBytes;
   private final long usedAfterGcBytes;
 
@@ -70,14 +80,40 @@ public final class Headroom {
 
   /** Empty when {@code step} may run; otherwise why it may not, for report.txt and warning.txt. */
   public Optional<String> refusal(String step) {
-    if (freeAfterGcBytes() >= neededBytes()) {
+    if (!tight()) {
       return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT,
-        "%s left out to spare the application: its heap is %d%% full after the last GC (%d of %d MB); %s needs %d MB"
-            + " free (%d%% of the heap for the application's own collector, %d MB for this step)",
-        step, usedAfterGcBytes * 100 / maxBytes, usedAfterGcBytes >> 20, maxBytes >> 20, step, neededBytes() >> 20,
-        RESERVE_PERCENT, STEP_BUDGET_BYTES >> 20));
+        "%s left out to spare the application: %s; %s needs %d MB free (%d%% of the heap for the application's own"
+            + " collector, %d MB for this step)",
+        step, fullness(), step, neededBytes() >> 20, RESERVE_PERCENT, STEP_BUDGET_BYTES >> 20));
+  }
+
+  /**
+   * Empty when a packet may start inside the target; otherwise why not, naming what to do instead. Checked before
+   * anything else of the packet is loaded or allocated.
+   */
+  public Optional<String> refusalToStart() {
+    long needed = Math.max(MIN_FREE_TO_START_BYTES, maxBytes / 100 * MIN_FREE_TO_START_PERCENT);
+    if (freeAfterGcBytes() >= needed) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT,
+        "no packet, to spare the application: %s, and a packet needs %d MB free inside it; nothing was collected."
+            + " Ask again when the heap has room, or take the JVM's own output, which needs no Java heap: jcmd <pid>"
+            + " Thread.print, jcmd <pid> GC.heap_info",
+        fullness(), needed >> 20));
+  }
+
+  /** True when even the light steps should run one at a time: a heavy step would be refused. */
+  public boolean tight() {
+    return freeAfterGcBytes() < neededBytes();
+  }
+
+  /** How full the heap is, for the report: "its heap is 95% full after the last GC (122 of 128 MB)". */
+  public String fullness() {
+    return String.format(Locale.ROOT, "its heap is %d%% full after the last GC (%d of %d MB)",
+        usedAfterGcBytes * 100 / maxBytes, usedAfterGcBytes >> 20, maxBytes >> 20);
   }
 
   /** Throws {@link Collector.Skipped} with the reason when {@code step} may not run now. */
