@@ -21,32 +21,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$REPO/attach-cli/target/attach.jar
-case "$JDK" in
-  17) JH=$(ls -d /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/*17* 2>/dev/null | head -1) ;;
-  25) JH=$(ls -d /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25* 2>/dev/null | head -1) ;;
-  *) JH=$JDK ;;
-esac
-JAVA=${JH:-}/bin/java
-JCMD=${JH:-}/bin/jcmd
-[ -x "$JAVA" ] && [ -x "$JCMD" ] || { echo "no JDK with java and jcmd found for --jdk $JDK" >&2; exit 2; }
-[ -f "$JAR" ] || (cd "$REPO" && mvn -B -q package -DskipTests) >&2
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/agent-heap.XXXXXX")
-TARGET_PID=
-stop_target() {
-  if [ -n "$TARGET_PID" ] && kill -0 "$TARGET_PID" 2>/dev/null; then
-    kill "$TARGET_PID" 2>/dev/null || true
-    wait "$TARGET_PID" 2>/dev/null || true
-  fi
-  TARGET_PID=
-}
-cleanup() { local rc=$?; stop_target; rm -rf "$WORK"; exit "$rc"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-log() { echo "$*" >&2; }
-now_ms() { local us=${EPOCHREALTIME//[.,]/}; echo $((us / 1000)); }
+NAME=agent-heap
+# shellcheck source=bench/target-jvm.sh
+. "$REPO/bench/target-jvm.sh"
 total_kb() { "$JCMD" "$TARGET_PID" GC.class_histogram | awk '/^Total/ { print int($3 / 1024) }'; }
 
 cat >"$WORK/alloc.jfc" <<'JFC'

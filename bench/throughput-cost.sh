@@ -26,37 +26,13 @@ done
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive number, got: $ROUNDS" >&2; exit 2; }
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$REPO/attach-cli/target/attach.jar
 PROFILE_S=5   # the packet's default profile, and the jcmd recording's duration
 BEFORE_S=5    # the window "just before" each method
 SETTLE_S=8    # after the target starts (JIT) and between the first and the next run
 
-case "$JDK" in
-  17) JH=$(ls -d /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/*17* 2>/dev/null | head -1) ;;
-  25) JH=$(ls -d /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25* 2>/dev/null | head -1) ;;
-  *) JH=$JDK ;;
-esac
-JAVA=${JH:-}/bin/java
-JCMD=${JH:-}/bin/jcmd
-[ -x "$JAVA" ] && [ -x "$JCMD" ] || { echo "no JDK with java and jcmd found for --jdk $JDK" >&2; exit 2; }
-[ -f "$JAR" ] || (cd "$REPO" && mvn -B -q package -DskipTests) >&2
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/throughput-cost.XXXXXX")
-TARGET_PID=
-stop_target() {
-  if [ -n "$TARGET_PID" ] && kill -0 "$TARGET_PID" 2>/dev/null; then
-    kill "$TARGET_PID" 2>/dev/null || true
-    wait "$TARGET_PID" 2>/dev/null || true
-  fi
-  TARGET_PID=
-}
-cleanup() { local rc=$?; stop_target; rm -rf "$WORK"; exit "$rc"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { echo "$*" >&2; }
-now_ms() { local us=${EPOCHREALTIME//[.,]/}; echo $((us / 1000)); }
+NAME=throughput-cost
+# shellcheck source=bench/target-jvm.sh
+. "$REPO/bench/target-jvm.sh"
 
 start_target() { # $1: directory of this target's files
   mkdir -p "$1/out"
