@@ -40,7 +40,11 @@ start_target() { # $1 dir, $2 live MB
       "-XX:StartFlightRecording=name=alloc,settings=$WORK/alloc.jfc" \
       "$REPO/bench/BenchTarget.java" "$1/ready" "$2") >"$1/target.out" 2>&1 &
   TARGET_PID=$!
-  for _ in $(seq 1 900); do [ -s "$1/ready" ] && break; sleep 0.2; done
+  for _ in $(seq 1 900); do
+    [ -s "$1/ready" ] && break
+    kill -0 "$TARGET_PID" 2>/dev/null || break
+    sleep 0.2
+  done
   [ -s "$1/ready" ] || { log "the target did not start:"; cat "$1/target.out" >&2; exit 1; }
   sleep 3
 }
@@ -60,7 +64,7 @@ ROWS=$WORK/rows.txt
 for service in small:30 large:300; do
   for kind in standard dump; do
     for tool in packet jcmd; do
-      dir=$WORK/$service-$kind-$tool
+      dir=$WORK/${service%%:*}-$kind-$tool
       start_target "$dir" "${service#*:}"
       before=$(total_kb)
       t0=$(now_ms)

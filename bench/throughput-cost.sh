@@ -39,7 +39,11 @@ start_target() { # $1: directory of this target's files
   (cd "$1" && exec "$JAVA" -Xmx512m "-Xlog:jfr=info:file=$1/jfr.log" "$REPO/bench/ThroughputTarget.java" \
       "$1/counts" "$LIVE_MB") >"$1/target.out" 2>&1 &
   TARGET_PID=$!
-  for _ in $(seq 1 300); do [ -s "$1/counts" ] && break; sleep 0.2; done
+  for _ in $(seq 1 300); do
+    [ -s "$1/counts" ] && break
+    kill -0 "$TARGET_PID" 2>/dev/null || break
+    sleep 0.2
+  done
   [ -s "$1/counts" ] || { log "the target did not start:"; cat "$1/target.out" >&2; exit 1; }
   sleep "$SETTLE_S"
 }

@@ -5,7 +5,6 @@ import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
-import dev.supportpacket.agent.trigger.RateLimiter;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.SupportPacket;
 import dev.supportpacket.agent.trigger.TriggerContext;
@@ -25,8 +24,6 @@ public final class AgentCore {
    * JMX instead of loading it again. Set only then, so that the CLI never finds the agent without its MBean.
    */
   public static final String VERSION_PROPERTY = "dev.supportpacket.agent.version";
-
-  private static final String MBEAN_STEP = "the JMX trigger";
 
   private AgentCore() {}
 
@@ -52,8 +49,7 @@ public final class AgentCore {
   }
 
   /**
-   * Loaded by the attach CLI: writes one packet in the background, and registers the MBean for later triggers. Bad
-   * options are told in the status file the CLI follows and in the audit log; nothing is thrown.
+   * Loaded by the attach CLI: writes one packet in the background. Bad options are told in the status file the CLI follows and in the audit log; nothing is thrown.
    */
   public static void packetOnAttach(String args) {
     Optional<Path> statusPath = Optional.empty();
@@ -68,19 +64,9 @@ public final class AgentCore {
         return;
       }
       Daemon.start("main", () -> PacketService.shared().create(options, status));
-      // Beside the packet, not before it: in a JVM without JMX so far this creates the platform MBean server (hundreds
-      // of classes), which the profile need not wait for. Done long before the packet, for the CLI's next request.
-      Daemon.start("jmx", () -> {
-        try {
-          if (Headroom.now().refusal(MBEAN_STEP).isPresent()) {
-            // The MBean server stays for the JVM's life (some 500 KB); the next request attaches again instead.
-            return;
-          }
-          registerMBean(null, RateLimiter.NONE_REFUSED);
-        } catch (Throwable t) {
-          // no JMX trigger for later requests; this one goes on
-        }
-      });
+      // No MBean for later requests: it would keep this loader, and the packet code with it, in the heap for good
+      // (some 4 MB with the MBean server); the CLI's next request loads the agent again, which finds this loader
+      // while it lives (AgentClassLoader.callCoreForAttach).
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
       PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()));

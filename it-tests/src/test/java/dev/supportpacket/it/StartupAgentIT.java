@@ -186,15 +186,17 @@ class StartupAgentIT {
 
   @ParameterizedTest
   @EnumSource(Jdk.class)
-  void agentLoadedByAttachIsTriggeredOverJmxTheSecondTime(Jdk jdk, @TempDir Path dir) throws Exception {
+  void agentLoadedByAttachIsReachedTheSameWayTheSecondTimeAndRegistersNoMBean(Jdk jdk, @TempDir Path dir)
+      throws Exception {
     try (TargetJvm target = TargetJvm.start(jdk, CpuBurnerApp.class, dir)) {
       Cli.Result first = Cli.run(Long.toString(target.pid()), "--duration", "1");
       assertEquals(0, first.exit, first::toString);
       Cli.Result second = Cli.run(Long.toString(target.pid()), "--duration", "1");
       assertEquals(0, second.exit, second::toString);
-      assertTrue(second.err.contains("asking the running agent"), second::toString);
-      assertEquals("jmx", new PacketZip(second.packet()).yaml("metadata.yaml").get("trigger"));
-      assertEquals("1", systemProperty(jdk, target, "dev.supportpacket.agent.loads"));
+      assertEquals("attach", new PacketZip(second.packet()).yaml("metadata.yaml").get("trigger"));
+      assertEquals("2", systemProperty(jdk, target, "dev.supportpacket.agent.loads"));
+      // An MBean would keep the packet code in the heap for good (issue 12); a JMX trigger is the startup agent's.
+      assertEquals("(not set)", systemProperty(jdk, target, "dev.supportpacket.agent.version"));
       Leftovers.assertNone(jdk, target, dir);
     }
   }
