@@ -120,8 +120,9 @@ final class PacketOptionsMixin {
       return null;
     }
     Path p = file.toAbsolutePath().normalize();
-    if (!Files.isReadable(p)) {
-      throw new CliFailure(ExitCode.USAGE, option + " " + p + " is not a readable file");
+    // A FIFO or a device would block the packet's start in the target, waiting for a writer for ever.
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new CliFailure(ExitCode.USAGE, option + " " + p + " is not a readable regular file");
     }
     return p;
   }
