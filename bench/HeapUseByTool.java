@@ -19,7 +19,8 @@ public final class HeapUseByTool {
     long largest = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
       String type = e.getEventType().getName();
-      if (!type.startsWith("jdk.ObjectAllocation") || e.getThread() == null) {
+      if (!(type.equals("jdk.ObjectAllocationInNewTLAB") || type.equals("jdk.ObjectAllocationOutsideTLAB"))
+          || e.getThread() == null) {
         continue;
       }
       long at = e.getStartTime().toEpochMilli();
