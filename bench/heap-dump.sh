@@ -41,11 +41,15 @@ jcmd_mb=$(( $(stat -c %s "$work/jcmd.hprof.gz") / 1048576 ))
 
 mkdir "$work/packet"
 t0=$(date +%s.%N)
-packet=$(java -jar attach-cli/target/attach.jar -q "$app_pid" --duration 1 --heap-dump --output "$work/packet")
+# Exit 1 (a partial packet) is expected here: the target's stdout is a pipe, so no log file is found.
+rc=0
+packet=$(java -jar attach-cli/target/attach.jar -q "$app_pid" --duration 1 --heap-dump --output "$work/packet") || rc=$?
 t1=$(date +%s.%N)
 cli_s=$(echo "$t1 - $t0" | bc)
+[[ $rc -le 1 && -f "$packet" ]] || { echo "attach.jar failed (exit $rc)" >&2; exit 1; }
 unzip -q -o "$packet" report.txt heap/heap.hprof.gz -d "$work/x"
 ours_ms=$(awk '$1 == "heap-dump" && $2 == "ok" {print $3}' "$work/x/report.txt")
+[[ -n "$ours_ms" ]] || { echo "the heap dump is not in the packet:" >&2; cat "$work/x/report.txt" >&2; exit 1; }
 ours_s=$(echo "scale=2; $ours_ms / 1000" | bc)
 ours_mb=$(( $(stat -c %s "$work/x/heap/heap.hprof.gz") / 1048576 ))
 pause=$(grep -Eo 'for [0-9]+ ms while it was written' "$work/x/report.txt" | grep -Eo '[0-9]+')

@@ -1,25 +1,26 @@
 package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.packet.SealedFile;
 import dev.supportpacket.agent.trigger.FailureKind;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /** What one request for a packet came to: a path (complete or not), or a failure with a message naming the fix. */
 public final class PacketResult {
-  private final Path path;
+  private final SealedFile sealed;
   private final boolean complete;
   private final FailureKind failure;
   private final String message;
 
-  private PacketResult(Path path, boolean complete, FailureKind failure, String message) {
-    this.path = path;
+  private PacketResult(SealedFile sealed, boolean complete, FailureKind failure, String message) {
+    this.sealed = sealed;
     this.complete = complete;
     this.failure = failure;
     this.message = message;
   }
 
-  static PacketResult written(Path path, boolean complete) {
-    return new PacketResult(path, complete, null, complete ? "complete" : "incomplete: see warning.txt");
+  static PacketResult written(SealedFile sealed, boolean complete) {
+    return new PacketResult(sealed, complete, null, complete ? "complete" : "incomplete: see warning.txt");
   }
 
   static PacketResult failed(FailureKind kind, String message) {
@@ -27,7 +28,12 @@ public final class PacketResult {
   }
 
   public Optional<Path> path() {
-    return Optional.ofNullable(path);
+    return sealed().map(SealedFile::path);
+  }
+
+  /** The packet written, with its size and SHA-256 as written. */
+  public Optional<SealedFile> sealed() {
+    return Optional.ofNullable(sealed);
   }
 
   public boolean complete() {

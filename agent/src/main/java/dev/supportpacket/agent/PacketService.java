@@ -8,6 +8,11 @@ import dev.supportpacket.agent.collect.DefaultCollectors;
 import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;
+import dev.supportpacket.agent.findings.Analysis;
+import dev.supportpacket.agent.findings.WrittenEntries;
+import dev.supportpacket.agent.findings.model.ModelReader;
+import dev.supportpacket.agent.findings.model.PacketEntries;
+import dev.supportpacket.agent.findings.model.PacketModel;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
@@ -33,6 +38,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -160,8 +166,11 @@ public final class PacketService {
     }
     PacketResult refused = checkOutputDir(dir, HeapDumpCollector.diskNeeded(options));
     if (refused != null) {
+      facts.outputRefused();
       return refused;
     }
+    // Files of packets whose JVM was killed: a raw heap dump among them must not stay on disk unscrubbed.
+    List<String> leftovers = PrivateFiles.removeLeftovers(dir);
     status.phase("starting", options.profileDuration().toSeconds() + 1);
 
     Sanitizer sanitizer;
@@ -172,16 +181,18 @@ public final class PacketService {
     }
     Path scratch;
     try {
-      scratch = PrivateFiles.createDirectory(dir.resolve(".support-packet-" + app.pid() + "-" + stamp + ".work"));
+      scratch = PrivateFiles.createDirectory(PrivateFiles.temporaryName(dir, ".work"));
     } catch (IOException e) {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot create a work directory in " + dir + ": " + e);
     }
     facts.started();
-    try (ZipSink sink = ZipSink.create(file, scratch)) {
+    try (ZipSink sink = ZipSink.create(file, scratch, Set.copyOf(PacketModel.READS))) {
       long budget = options.maxSizeMb() > 0 ? options.maxSizeMb() * 1024 * 1024 : Long.MAX_VALUE;
       // The collectors start at once (the profile's seconds count from here) and write once the sanitizer knows
       // every secret of the process and its config: a password from application.yml is scrubbed from logs too.
       Packet packet = Packet.heldUntilOpened(sanitizer, sink, budget);
+      leftovers.forEach(packet.ownedBy("output-directory")::note);
+      PacketAudit.refusedBeside(dir).ifPresent(packet.ownedBy("audit")::note);
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
           packet, () -> {
             ProcessSecrets.learnInto(sanitizer);
@@ -189,6 +200,7 @@ public final class PacketService {
             packet.open();
           });
       status.phase("writing", 0);
+      Analysis analysis = analyse(packet);
       Report report = new Report(outcomes, packet.entries(), packet.notes());
       // After the collectors: it says whether the packet holds unsanitized memory, known only now.
       packet.addYaml("metadata.yaml", Metadata.tree(app, startedAt, trigger.kind().label(), Sanitizer.VERSION,
@@ -197,7 +209,7 @@ public final class PacketService {
       if (!report.complete() || report.unsanitized()) {
         packet.addText("warning.txt", report::writeWarnings);
       }
-      packet.addText("README.html", w -> ReadmeHtml.write(w, app, report, packet.entries()));
+      packet.addText(ReadmeHtml.ENTRY, w -> ReadmeHtml.write(w, app, report, packet.entries(), analysis));
       facts.collected(outcomes, packet.entries());
       packet.addText(PacketAudit.ENTRY, w -> w.write(PacketAudit.inPacketJson(options, trigger, facts, report.complete())));
       return PacketResult.written(sink.seal(), report.complete());
@@ -212,11 +224,40 @@ public final class PacketService {
     }
   }
 
-  /** Null when the directory can take a packet; otherwise the refusal, naming the fix. */
+  /**
+   * Runs the rules over the entries already written (sanitized, small: never the raw JFR or heap of the target)
+   * and writes findings.json. The same for every trigger; bounded by the entries' size caps. Its time goes into
+   * report.txt's notes.
+   */
+  private static Analysis analyse(Packet packet) throws IOException {
+    long t0 = System.nanoTime();
+    Analysis analysis;
+    try {
+      analysis = Analysis.of(ModelReader.read(new WrittenEntries(packet)));
+    } catch (RuntimeException | StackOverflowError e) {
+      // The packet matters more than its verdict: say so (our words only, no collected text) and go on.
+      packet.note("analysis failed (" + e.getClass().getSimpleName() + "); findings.json lists nothing");
+      analysis = Analysis.of(ModelReader.read(PacketEntries.NONE));
+    }
+    packet.addText(Analysis.ENTRY, analysis::writeJson);
+    packet.note("analysis: " + analysis.findings().size() + " findings (" + analysis.alarming().size()
+        + " warning or critical) in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    return analysis;
+  }
+
+  /**
+   * Null when the directory can take a packet; otherwise the refusal, naming the fix. A missing directory is created
+   * (0700, missing parents too): "create it first" only ever stopped people.
+   */
   private static PacketResult checkOutputDir(Path dir, long heapDumpBytes) {
     if (!Files.isDirectory(dir)) {
-      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE,
-          "output directory " + dir + " does not exist; create it or choose another with --output");
+      try {
+        PrivateFiles.createDirectories(dir);
+      } catch (IOException | RuntimeException e) {
+        return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir + " does not exist and"
+            + " cannot be created by user " + System.getProperty("user.name") + " (" + e.getMessage()
+            + "); choose another with --output");
+      }
     }
     if (!Files.isWritable(dir)) {
       return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir

@@ -32,13 +32,18 @@ interface AgentChannel extends AutoCloseable {
    * nothing into the target; starting its local management agent is what jconsole does, and that connector accepts
    * only local connections.
    */
-  static AgentChannel to(TargetProcess target) throws CliFailure {
+  static AgentChannel to(TargetProcess target, TargetFiles files) throws CliFailure {
+    if (!target.sameMountNamespace()) {
+      // In a container neither the JDK's client (from a debug container) nor the JVM's local JMX connector (its own
+      // network namespace) can be reached; loading the agent again is safe (AgentMain), so load it.
+      return new LoadAgentChannel(target, files);
+    }
     VirtualMachine vm;
     try {
       vm = VirtualMachine.attach(Long.toString(target.pid));
     } catch (LinkageError e) {
       // A runtime without jdk.attach: byte-buddy-agent has other ways to load the agent.
-      return new LoadAgentChannel(target);
+      return new LoadAgentChannel(target, files);
     } catch (Exception e) {
       throw AttachFailure.of(target, e);
     }
@@ -46,7 +51,7 @@ interface AgentChannel extends AutoCloseable {
       Properties props = vm.getSystemProperties();
       String version = props.getProperty(AGENT_VERSION_PROPERTY);
       if (version == null) {
-        return new LoadAgentChannel(target);
+        return new LoadAgentChannel(target, files);
       }
       return JmxAgentChannel.connect(target, vm.startLocalManagementAgent(), version);
     } catch (CliFailure e) {

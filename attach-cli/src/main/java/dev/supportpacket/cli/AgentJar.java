@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,72 +12,124 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
 
 /**
- * The agent jar that travels inside attach.jar, put where the target JVM can load it. It goes into a directory only
- * this user can write (a jar planted under a guessable name in a shared /tmp would run inside the target), named by
- * the nested entry's CRC and size so that the usual case reuses it without inflating 5 MB. The file is kept: the
- * target's class loader reads it after the attach, and a second attach finds the same path.
+ * The agent jar that travels inside attach.jar, put where the target JVM can load it: into a directory {@link
+ * TargetFiles} made (a jar planted under a guessable name in a shared /tmp would run inside the target), named by the
+ * nested entry's CRC and size so that the usual case reuses it without inflating 5 MB. The file is kept: the
+ * target's class loader reads it after the attach, and a second attach finds the same path. Copies of other
+ * versions are removed once no process holds them open.
  */
 final class AgentJar {
   private static final String RESOURCE = "agent.jar";
-  private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Pattern COPY = Pattern.compile("agent-[0-9a-f]{8}-\\d+(-\\d+)?\\.jar");
+
+  /** Makes a file we wrote the target's (owner, mode); called before the file gets its final name. */
+  interface Handover {
+    void give(Path file, Set<PosixFilePermission> mode) throws IOException;
+  }
 
   private AgentJar() {}
 
-  static Path extract() throws CliFailure {
+  /**
+   * @param dir a directory of ours ({@link TargetFiles})
+   * @param suffix added to the name, e.g. the target's uid when the copy is handed to it
+   * @return the copy as this process reaches it
+   */
+  static Path extract(Path dir, String suffix, Handover handover) throws CliFailure {
     URL url = AgentJar.class.getResource(RESOURCE);
     if (url == null) {
       throw new CliFailure(ExitCode.AGENT_FAILED, "this attach.jar was built without its agent; rebuild with mvn package");
     }
     try {
-      Path dir = privateDirectory();
       JarEntry entry = entryOf(url);
-      if (entry != null && entry.getCrc() >= 0 && entry.getSize() >= 0) {
-        Path target = dir.resolve(name(entry.getCrc(), entry.getSize()));
-        if (intact(target, entry.getCrc(), entry.getSize())) {
-          return target;
-        }
+      Path copy;
+      if (entry != null && entry.getCrc() >= 0 && entry.getSize() >= 0
+          && intact(copy = dir.resolve(name(entry.getCrc(), entry.getSize(), suffix)), entry.getCrc(), entry.getSize())) {
+        removeStale(dir, copy);
+        return copy;
       }
       byte[] jar;
       try (InputStream in = url.openStream()) {
         jar = in.readAllBytes();
       }
-      Path target = dir.resolve(name(crc(jar), jar.length));
-      if (!intact(target, crc(jar), jar.length)) {
+      copy = dir.resolve(name(crc(jar), jar.length, suffix));
+      if (!intact(copy, crc(jar), jar.length)) {
         Path tmp = Files.createTempFile(dir, "agent-", ".tmp");
         Files.write(tmp, jar);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        handover.give(tmp, PosixFilePermissions.fromString("r--------"));
+        Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
-      return target;
+      removeStale(dir, copy);
+      return copy;
     } catch (IOException e) {
-      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot put the agent in " + System.getProperty("java.io.tmpdir")
-          + ": " + e.getMessage() + "; set another temporary directory with -Djava.io.tmpdir=DIR");
+      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot put the agent in " + dir + ": " + e.getMessage()
+          + "; set another temporary directory with -Djava.io.tmpdir=DIR");
     }
   }
 
-  /** {@code <tmpdir>/support-packet-<user>}, mode 0700, owned by us; refused if anyone else could write to it. */
-  private static Path privateDirectory() throws IOException {
-    Path dir = Paths.get(System.getProperty("java.io.tmpdir"), "support-packet-" + System.getProperty("user.name"));
-    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      if (posix) {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
-      } else {
-        Files.createDirectory(dir);
-      }
+  /**
+   * Removes the copies of other versions and the leftovers of an interrupted copy, except those a process holds
+   * open: a JVM that loaded an agent reads its jar for as long as it runs.
+   */
+  private static void removeStale(Path dir, Path current) {
+    Set<String> open = openFileNames();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.filter(f -> !f.equals(current))
+          .filter(f -> COPY.matcher(f.getFileName().toString()).matches()
+              || f.getFileName().toString().matches("agent-\\d+\\.tmp") && olderThanAMinute(f))
+          .filter(f -> !open.contains(f.getFileName().toString()))
+          .forEach(f -> {
+            try {
+              Files.deleteIfExists(f);
+            } catch (IOException e) {
+              // not ours to remove after all; the next run tries again
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      // cleaning is a courtesy; the packet does not depend on it
     }
-    if (posix) {
-      String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-      if (!owner.equals(System.getProperty("user.name"))
-          || !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE_DIR)) {
-        throw new IOException(dir + " is not a private directory of this user (owner and mode 0700 expected)");
-      }
+  }
+
+  private static boolean olderThanAMinute(Path f) {
+    try {
+      return Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis() < System.currentTimeMillis() - 60_000;
+    } catch (IOException e) {
+      return false;
     }
-    return dir;
+  }
+
+  /** The names of the agent jars any process we may look at holds open (by name: the same across namespaces). */
+  private static Set<String> openFileNames() {
+    Set<String> names = new HashSet<>();
+    try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+      procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+        try (Stream<Path> fds = Files.list(p.resolve("fd"))) {
+          fds.forEach(fd -> {
+            try {
+              Path target = Files.readSymbolicLink(fd).getFileName();
+              if (target != null && target.toString().startsWith("agent-")) {
+                names.add(target.toString());
+              }
+            } catch (IOException | RuntimeException e) {
+              // closed meanwhile
+            }
+          });
+        } catch (IOException | RuntimeException e) {
+          // not ours to look at: a process of another user cannot hold a copy in our private directory
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      // no /proc: keep everything
+      names.add("*");
+    }
+    return names.contains("*") ? Set.of() : names;
   }
 
   private static JarEntry entryOf(URL url) {
@@ -95,8 +146,8 @@ final class AgentJar {
         && crc(Files.readAllBytes(file)) == crc;
   }
 
-  private static String name(long crc, long size) {
-    return String.format("agent-%08x-%d.jar", crc, size);
+  private static String name(long crc, long size, String suffix) {
+    return String.format("agent-%08x-%d%s.jar", crc, size, suffix);
   }
 
   private static long crc(byte[] b) {

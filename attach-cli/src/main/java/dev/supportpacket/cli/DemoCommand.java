@@ -38,9 +38,9 @@ final class DemoCommand implements Callable<Integer> {
     try {
       demo = start(logDir.resolve("demo.log"));
       TargetProcess target = TargetProcess.verify(Long.toString(demo.pid()));
-      return new PacketRequest(target, options, packet.timeout(), packet.progressView())
+      return new PacketRequest(target, options, packet.hostFiles(), packet.timeout(), packet.progressView())
           .run()
-          .print(System.out, System.err);
+          .print(System.out, System.err, packet.quiet);
     } finally {
       if (demo != null) {
         stop(demo);

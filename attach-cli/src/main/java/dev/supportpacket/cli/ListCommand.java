@@ -1,31 +1,33 @@
 package dev.supportpacket.cli;
 
-import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.supportpacket.agent.AppIdentity;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code list}: the JVMs of this user that can be attached, like jps, without touching any of them. */
+/**
+ * {@code list}: the JVMs on this machine, like jps, without touching any of them: those we can take a packet of, with
+ * their container and pod when they run in one, and those we cannot, with the reason.
+ */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Lists the JVMs you can take a packet of: pid, Java version, application.")
+    description = {"Lists the JVMs: pid, Java version, application, container (runtime and id) and pod when known,",
+        "and whether a packet can be taken (or why not). Root sees every user's and container's JVMs."})
 final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    long self = ProcessHandle.current().pid();
-    System.out.printf("%-8s %-12s %s%n", "PID", "JAVA", "APP");
-    for (VirtualMachineDescriptor d : TargetProcess.listJvms()) {
-      long pid;
+    System.out.printf("%-8s %-7s %-10s %-24s %-40s %s%n", "PID", "NS-PID", "JAVA", "APP", "CONTAINER", "ATTACH");
+    for (long pid : TargetProcess.allJvmPids()) {
+      TargetProcess t = TargetProcess.of(pid);
+      String attach;
       try {
-        pid = Long.parseLong(d.id());
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      if (pid == self) {
-        continue;
+        TargetProcess.verify(Long.toString(pid));
+        attach = "yes";
+      } catch (CliFailure e) {
+        attach = "no: " + e.getMessage();
       }
       // Only the main class or jar: program arguments may hold secrets.
-      System.out.printf("%-8d %-12s %s%n", pid, TargetProcess.javaVersion(pid).orElse("?"),
-          AppIdentity.appName(d.displayName()));
+      System.out.printf("%-8d %-7d %-10s %-24s %-40s %s%n", pid, t.namespacePid(),
+          TargetProcess.javaVersion(pid).orElse("?"), AppIdentity.appName(t.mainName()), t.container().describe(),
+          attach);
     }
     return ExitCode.OK.code;
   }

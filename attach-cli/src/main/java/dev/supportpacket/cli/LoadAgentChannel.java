@@ -4,12 +4,17 @@ import dev.supportpacket.agent.options.PacketOptions;
 import java.util.Optional;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
-/** Loads the agent jar that travels inside attach.jar into the target; its agentmain writes the packet. */
+/**
+ * Loads the agent jar that travels inside attach.jar into the target; its agentmain writes the packet. A JVM in
+ * another mount namespace (a container) is reached by {@link HotSpotAttach}, any other by the JDK's client.
+ */
 final class LoadAgentChannel implements AgentChannel {
   private final TargetProcess target;
+  private final TargetFiles files;
 
-  LoadAgentChannel(TargetProcess target) {
+  LoadAgentChannel(TargetProcess target, TargetFiles files) {
     this.target = target;
+    this.files = files;
   }
 
   @Override
@@ -19,8 +24,12 @@ final class LoadAgentChannel implements AgentChannel {
 
   @Override
   public void start(PacketOptions options) throws CliFailure {
+    if (!target.sameMountNamespace()) {
+      new HotSpotAttach(target).loadAgent(files.agentJar(), options.toAgentArgs());
+      return;
+    }
     try {
-      ByteBuddyAgent.attach(AgentJar.extract().toFile(), Long.toString(target.pid), options.toAgentArgs());
+      ByteBuddyAgent.attach(files.agentJar().toFile(), Long.toString(target.pid), options.toAgentArgs());
     } catch (RuntimeException e) {
       throw AttachFailure.of(target, e);
     }

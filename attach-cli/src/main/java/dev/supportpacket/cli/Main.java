@@ -2,13 +2,19 @@ package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code java -jar attach.jar <pid>}: the only place that calls System.exit. */
@@ -26,21 +32,85 @@ public final class Main implements Callable<Integer> {
   private static final Pattern PID = Pattern.compile("\\d+");
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "The JVM to take a packet of (see `list`).")
-  String pid;
+  @Parameters(arity = "0..*", paramLabel = "PID",
+      description = "The JVM to take a packet of (see `list`); several pids make one bundle of their packets.")
+  List<String> pids = new ArrayList<>();
+
+  @Option(names = "--all", description = "Every JVM this user may attach to (root: every JVM, containers too), in one"
+      + " bundle.")
+  boolean all;
+
+  @Option(names = "--match", paramLabel = "REGEX", description = "The JVMs whose command line matches REGEX, in one"
+      + " bundle.")
+  Pattern match;
+
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+      description = "For a bundle: at most N packets at once. Default: ${DEFAULT-VALUE}.")
+  int parallel;
 
   @Mixin PacketOptionsMixin packet;
 
   @Override
   public Integer call() throws CliFailure {
-    if (pid == null) {
-      throw new CliFailure(ExitCode.USAGE, "which JVM? give its pid; `java -jar attach.jar list` shows them");
+    if (pids.isEmpty() && !all && match == null) {
+      throw new CliFailure(ExitCode.USAGE, "which JVM? give its pid, or --all; `java -jar attach.jar list` shows them");
     }
     PacketOptions.Builder options = packet.toBuilder();
-    TargetProcess target = TargetProcess.verify(pid);
-    return new PacketRequest(target, options, packet.timeout(), packet.progressView())
-        .run()
-        .print(System.out, System.err);
+    PacketRequest.HostFiles files = packet.hostFiles();
+    if (pids.size() == 1 && !all && match == null) {
+      return single(pids.get(0), options, files);
+    }
+    if (parallel < 1 || parallel > 64) {
+      throw new CliFailure(ExitCode.USAGE, "--parallel must be 1 to 64, not " + parallel);
+    }
+    List<String> chosen = new ArrayList<>(pids);
+    if (all || match != null) {
+      for (long pid : TargetProcess.allJvmPids()) {
+        if ((match == null || match.matcher(TargetProcess.of(pid).commandLine()).find())
+            && !chosen.contains(Long.toString(pid))) {
+          chosen.add(Long.toString(pid));
+        }
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw new CliFailure(ExitCode.NO_SUCH_PROCESS, "no JVM " + (match != null ? "matches " + match.pattern()
+          : "was found") + "; `java -jar attach.jar list` shows them");
+    }
+    return new BundleRun(chosen, packet, files.output(), parallel).run(System.out, System.err);
+  }
+
+  private Integer single(String pid, PacketOptions.Builder options, PacketRequest.HostFiles files) throws CliFailure {
+    Path cwd = Paths.get("").toAbsolutePath();
+    TargetProcess target;
+    try {
+      target = TargetProcess.verify(pid);
+    } catch (CliFailure f) {
+      if (f.code == ExitCode.NO_SUCH_PROCESS) {
+        removeLeftovers(files.output() != null ? files.output() : cwd);
+      }
+      throw f;
+    }
+    Path outputDir = files.output() != null ? files.output() : target.workingDirectory().map(target::hostPath).orElse(cwd);
+    try {
+      return new PacketRequest(target, options, files, packet.timeout(), packet.progressView())
+          .run()
+          .print(System.out, System.err, packet.quiet);
+    } catch (CliFailure f) {
+      if (f.code == ExitCode.TARGET_DIED) {
+        removeLeftovers(outputDir);
+      }
+      throw f;
+    }
+  }
+
+  /**
+   * A JVM killed while writing a packet leaves its partial zip and work directory (maybe a raw, unscrubbed heap dump)
+   * behind; whoever asks about a dead pid gets them removed, and is told what was removed.
+   */
+  private static void removeLeftovers(Path dir) {
+    for (String line : PrivateFiles.removeLeftovers(dir.toAbsolutePath())) {
+      System.err.println("support-packet: " + dir.toAbsolutePath() + ": " + line);
+    }
   }
 
   public static void main(String[] args) {
@@ -57,7 +127,8 @@ public final class Main implements Callable<Integer> {
     CommandLine cmd = new CommandLine(new Main());
     if (args.length == 0 || !PID.matcher(args[0]).matches()) {
       // Only when no pid leads: their models cost tens of ms of a start that is on every packet's clock.
-      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AuditCommand()}) {
+      for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AnalyzeCommand(),
+          new AuditCommand(), new SanitizeCommand()}) {
         cmd.addSubcommand(sub);
       }
     }

@@ -3,6 +3,8 @@ package dev.supportpacket.cli;
 import dev.supportpacket.agent.AppIdentity;
 import dev.supportpacket.agent.options.Claims;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,19 +95,7 @@ final class PacketOptionsMixin {
       // 0 is "no budget" inside; on the command line it is a mistake, and a negative value is out of range below.
       b.maxSizeMb(maxSize == 0 ? -1 : maxSize);
     }
-    // The agent reads these files inside the target, whose working directory is not ours: pass absolute paths.
-    b.rulesFile(readable(rules, "--rules")).siteKeyFile(readable(siteKeyFile, "--site-key-file"));
     b.logTailMb(logTail).logBudgetMb(logBudget);
-    if (output != null) {
-      Path dir = output.toAbsolutePath().normalize();
-      if (!Files.isDirectory(dir)) {
-        throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " does not exist; create it first");
-      }
-      if (!Files.isWritable(dir)) {
-        throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " is not writable; choose another");
-      }
-      b.outputDir(dir);
-    }
     try {
       b.build();
     } catch (IllegalArgumentException e) {
@@ -113,6 +103,30 @@ final class PacketOptionsMixin {
           + e.getMessage());
     }
     return b;
+  }
+
+  /**
+   * The files named on the command line, checked; {@link PacketRequest} hands them to the target, which may see
+   * another file system. Paths are absolute: the target's working directory is not ours.
+   */
+  PacketRequest.HostFiles hostFiles() throws CliFailure {
+    Path dir = null;
+    if (output != null) {
+      dir = output.toAbsolutePath().normalize();
+      if (!Files.isDirectory(dir)) {
+        try {
+          // Private (0700), missing parents too: packets hold a process's insides.
+          PrivateFiles.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+          throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " does not exist and cannot be"
+              + " created (" + e.getMessage() + "); choose another with --output");
+        }
+      }
+      if (!Files.isWritable(dir)) {
+        throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "output directory " + dir + " is not writable; choose another");
+      }
+    }
+    return new PacketRequest.HostFiles(dir, readable(rules, "--rules"), readable(siteKeyFile, "--site-key-file"));
   }
 
   private static Path readable(Path file, String option) throws CliFailure {

@@ -3,6 +3,7 @@ package dev.supportpacket.cli;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Asks one JVM for a packet: reaches the agent (loads it, or triggers the one already running: {@link AgentChannel}),
@@ -19,42 +24,134 @@ import java.util.Optional;
 final class PacketRequest {
   // Short: the last poll adds to the wall time of every packet, and reading a small file is cheap.
   private static final long POLL_MILLIS = 20;
+  private static final int MAX_STATUS = 1 << 20;
+  private static final Duration ATTACH_DEADLINE = Duration.ofSeconds(45);
 
   private final TargetProcess target;
   private final PacketOptions.Builder options;
   private final Duration timeout;
   private final ProgressView progress;
+  private final HostFiles hostFiles;
 
-  PacketRequest(TargetProcess target, PacketOptions.Builder options, Duration timeout, ProgressView progress) {
+  PacketRequest(TargetProcess target, PacketOptions.Builder options, HostFiles hostFiles, Duration timeout,
+      ProgressView progress) {
     this.target = target;
     this.options = options;
+    this.hostFiles = hostFiles;
     this.timeout = timeout;
     this.progress = progress;
   }
 
+  /**
+   * Files named on our command line, as this process reaches them: where the packet should go (null: beside the
+   * target) and the rules and site key files (null: none), which the agent in a container cannot reach by our path.
+   */
+  static final class HostFiles {
+    private final Path output;
+    private final Path rules;
+    private final Path siteKey;
+
+    HostFiles(Path output, Path rules, Path siteKey) {
+      this.output = output;
+      this.rules = rules;
+      this.siteKey = siteKey;
+    }
+
+    Path output() {
+      return output;
+    }
+
+    Path rules() {
+      return rules;
+    }
+
+    Path siteKey() {
+      return siteKey;
+    }
+  }
+
   /** Writes the packet and returns its path; the exit code says whether it is complete. */
   Result run() throws CliFailure {
+    TargetFiles files = TargetFiles.of(target);
     Path status;
     try {
-      status = Files.createTempFile("support-packet-status-", ".txt");
+      status = files.newStatusFile();
     } catch (IOException e) {
-      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot create a status file in " + System.getProperty("java.io.tmpdir")
-          + ": " + e.getMessage());
+      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot create a status file for pid " + target.pid + ": "
+          + e.getMessage());
     }
+    // A target in a container or of another user cannot write to our directory, nor we read from its own safely:
+    // it writes into a staging directory we made, and the packet is moved out.
+    Path staging = hostFiles.output != null && files.foreign() ? files.newStagingDirectory() : null;
     try {
-      PacketOptions o = options.statusFile(status).trigger("attach").build();
-      progress.phase("attaching", -1);
-      try (AgentChannel channel = AgentChannel.to(target)) {
-        progress.phase(channel.phase(), -1);
-        channel.start(o);
-        return follow(status, channel);
+      options.statusFile(files.inTarget(status)).trigger("attach")
+          .rulesFile(files.copyIn(hostFiles.rules, "rules")).siteKeyFile(files.copyIn(hostFiles.siteKey, "site-key"));
+      if (staging != null) {
+        options.outputDir(files.inTarget(staging));
+      } else if (hostFiles.output != null) {
+        options.outputDir(hostFiles.output);
       }
+      PacketOptions o = options.build();
+      progress.phase("attaching", -1);
+      Result r;
+      try (AgentChannel channel = reach(files, o)) {
+        r = follow(status, channel);
+      }
+      if (staging != null) {
+        return new Result(files.moveOut(staging, r.path.toString(), hostFiles.output), r.complete);
+      }
+      return new Result(target.hostPath(r.path), r.complete);
     } finally {
       try {
         Files.deleteIfExists(status);
       } catch (IOException ignored) {
-        // a leftover empty status file in the temporary directory is harmless
+        // a leftover empty status file in our private directory is harmless
       }
+      if (staging != null) {
+        files.remove(staging);
+      }
+      files.removeCopies();
+    }
+  }
+
+  /**
+   * Attaches and hands the request over, within {@link #ATTACH_DEADLINE}: a hung JVM (a safepoint that never ends, a
+   * GC thrashing a full heap) accepts the connection on its attach socket but never answers, and the JDK's attach
+   * client would wait for ever.
+   */
+  private AgentChannel reach(TargetFiles files, PacketOptions o) throws CliFailure {
+    CompletableFuture<AgentChannel> reached = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        AgentChannel c = AgentChannel.to(target, files);
+        progress.phase(c.phase(), -1);
+        c.start(o);
+        reached.complete(c);
+      } catch (CliFailure | RuntimeException | Error e) {
+        reached.completeExceptionally(e);
+      }
+    }, "support-packet-attach-" + target.pid);
+    t.setDaemon(true);
+    t.start();
+    // Not --timeout: that is how long the packet may take once the agent has it.
+    Duration deadline = ATTACH_DEADLINE;
+    try {
+      return reached.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // Should it answer after all, let go of the connection at once.
+      reached.thenAccept(AgentChannel::close);
+      throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " did not answer the attach request within "
+          + deadline.toSeconds() + " s: it is hung or too busy (a safepoint that does not end, a full heap). Nothing"
+          + " more is sent to it; should it recover, it loads the agent and writes the packet beside itself. For a"
+          + " JVM that cannot answer, start it with the agent (-javaagent, see README) so that a signal can trigger it");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CliFailure) {
+        throw (CliFailure) e.getCause();
+      }
+      throw AttachFailure.of(target, e.getCause() instanceof Exception ? (Exception) e.getCause() : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure(ExitCode.TIMEOUT, "interrupted while attaching to pid " + target.pid);
     }
   }
 
@@ -131,7 +228,11 @@ final class PacketRequest {
 
   private static List<String> readLines(Path status) {
     try {
-      String s = new String(Files.readAllBytes(status), StandardCharsets.UTF_8);
+      String s;
+      try (InputStream in = Files.newInputStream(status)) {
+        // The target writes this file: a few lines, never more than this is read.
+        s = new String(in.readNBytes(MAX_STATUS), StandardCharsets.UTF_8);
+      }
       // Only whole lines: the agent may be halfway through writing the last one.
       int end = s.lastIndexOf('\n');
       return end < 0 ? List.of() : List.of(s.substring(0, end).split("\n"));
@@ -158,9 +259,15 @@ final class PacketRequest {
       this.complete = complete;
     }
 
-    int print(PrintStream out, PrintStream err) {
+    /** The path on stdout (scripts read it); the verdict on stderr unless {@code quiet}. */
+    int print(PrintStream out, PrintStream err, boolean quiet) {
       out.println(path);
-      if (!complete) {
+      out.flush();
+      if (!quiet) {
+        for (String line : Verdict.of(path, complete)) {
+          err.println(line);
+        }
+      } else if (!complete) {
         err.println("The packet is incomplete: warning.txt inside it says what is missing and why.");
       }
       return complete ? ExitCode.OK.code : ExitCode.PARTIAL.code;

@@ -10,13 +10,24 @@ final class ProgressView {
   private final PrintStream err;
   private final boolean terminal;
   private final boolean quiet;
+  private final String label;
   private String lastPhase = "";
   private int lastWidth;
 
   ProgressView(PrintStream err, boolean terminal, boolean quiet) {
+    this(err, terminal, quiet, "");
+  }
+
+  private ProgressView(PrintStream err, boolean terminal, boolean quiet, String label) {
     this.err = err;
     this.terminal = terminal;
     this.quiet = quiet;
+    this.label = label;
+  }
+
+  /** The view of one of several targets at once: a line per phase, each naming the target (no redrawn line). */
+  ProgressView of(String target) {
+    return new ProgressView(err, false, quiet, target + ": ");
   }
 
   void phase(String phase, long secondsLeft) {
@@ -28,7 +39,7 @@ final class ProgressView {
     if (quiet) {
       return;
     }
-    String text = "support-packet: " + phase + (secondsLeft >= 0 ? ", about " + secondsLeft + " s left" : "")
+    String text = "support-packet: " + label + phase + (secondsLeft >= 0 ? ", about " + secondsLeft + " s left" : "")
         + (bytes >= 0 ? ", " + bytes / (1024 * 1024) + " MB" : "");
     if (terminal) {
       err.print("\r" + text + " ".repeat(Math.max(0, lastWidth - text.length())));

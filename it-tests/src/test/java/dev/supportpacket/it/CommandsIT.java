@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.supportpacket.it.apps.CpuBurnerApp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +21,12 @@ class CommandsIT {
         TargetJvm t25 = TargetJvm.start(Jdk.JDK25, CpuBurnerApp.class, dir)) {
       Cli.Result r = Cli.run("list");
       assertEquals(0, r.exit, r::toString);
-      assertTrue(r.out.lines().anyMatch(l -> l.matches(t17.pid() + "\\s+17\\S*\\s+CpuBurnerApp")), r.out);
-      assertTrue(r.out.lines().anyMatch(l -> l.matches(t25.pid() + "\\s+25\\S*\\s+CpuBurnerApp")), r.out);
+      // pid, pid in its own namespace (the same here), Java version, app, container (none), attachable.
+      for (TargetJvm t : List.of(t17, t25)) {
+        String version = t == t17 ? "17" : "25";
+        String row = t.pid() + "\\s+" + t.pid() + "\\s+" + version + "\\S*\\s+CpuBurnerApp\\s+-\\s+yes";
+        assertTrue(r.out.lines().anyMatch(l -> l.matches(row)), r.out);
+      }
     }
   }
 

@@ -5,31 +5,46 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.supportpacket.agent.sanitize.hprof.HprofReader;
+import dev.supportpacket.agent.sanitize.hprof.KeyWindows;
 import dev.supportpacket.it.apps.HeapSecretsApp;
+import dev.supportpacket.it.apps.KeyHolderApp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.netbeans.lib.profiler.heap.Heap;
+import org.netbeans.lib.profiler.heap.HeapFactory;
+import org.netbeans.lib.profiler.heap.Instance;
+import org.netbeans.lib.profiler.heap.JavaClass;
+import org.netbeans.lib.profiler.heap.PrimitiveArrayInstance;
 
 /**
  * Heap dumps of a real target holding planted secrets: none of them in any byte of the decompressed dump, which still
- * parses with the target's classes and instance counts; a too-small disk is refused before anything is written; the
+ * parses with the target's classes and instance counts; no window of a target's RSA and AES keys in it, while an
+ * independent HPROF reader still follows references from the app's object to the keys; a too-small disk is refused before anything is written; the
  * raw dump comes only on a loud option and is flagged; a size budget drops the dump.
  */
+// Each test dumps, scrubs and reads back a heap; three run at once on two shared cores (see junit-platform.properties),
+// which under a load of 50 and more took over the default 180 s per test.
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class HeapDumpIT {
   private static final String ACCOUNT = HeapSecretsApp.Account.class.getName();
 
@@ -102,6 +117,62 @@ class HeapDumpIT {
       assertTrue(zip.text("README.html").contains("heap/heap.hprof.gz"));
       assertEquals(List.of(r.packet().getFileName().toString()), listing(out), "only the packet is left");
       Leftovers.assertNone(jdk, target, out);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Jdk.class)
+  void heapDumpHoldsNoKeyMaterialAndAnIndependentReaderStillFollowsTheGraph(Jdk jdk, @TempDir Path dir)
+      throws Exception {
+    String seed = seed();
+    Path app = Files.createDirectory(dir.resolve("app"));
+    Path keysFile = dir.resolve("keys.hex"); // outside the app's directory: not a file the packet would look at
+    Path out = Files.createDirectory(dir.resolve("out"));
+    try (TargetJvm target = TargetJvm.start(jdk, KeyHolderApp.class, app, List.of("-Xmx128m", "-XX:+UseSerialGC"),
+        Map.of(), List.of(seed, keysFile.toString()))) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--heap-dump", "--output", out.toString());
+      assertEquals(0, r.exit, r::toString);
+      PacketZip zip = new PacketZip(r.packet());
+      byte[] gz = zip.entries().get("heap/heap.hprof.gz");
+      byte[] hprof = gunzip(gz);
+      String report = zip.text("report.txt");
+      assertTrue(report.contains("hprof-number-arrays(") && report.contains("hprof-primitive-fields("), report);
+      assertFalse(report.contains("hprof-unknown-layouts"), "every instance's class layout is in a HotSpot dump");
+
+      Map<String, String> keys = new java.util.HashMap<>();
+      for (String line : Files.readAllLines(keysFile)) {
+        keys.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      }
+      KeyWindows windows = new KeyWindows().add("d", new BigInteger(keys.get("d"), 16))
+          .add("p", new BigInteger(keys.get("p"), 16)).add("q", new BigInteger(keys.get("q"), 16))
+          .add("aes", HexFormat.of().parseHex(keys.get("aes")));
+      assertEquals(List.of(), windows.foundIn(hprof), "16-byte windows of key material in the sanitized dump");
+      assertEquals(List.of(), found(hprof, List.of(KeyHolderApp.password(seed))));
+
+      // Read by a library that shares no code with ours, from the .hprof.gz as it is in the packet.
+      Path file = Files.write(dir.resolve("heap.hprof.gz"), gz);
+      Heap heap = HeapFactory.createHeap(file.toFile());
+      assertTrue(heap.getAllClasses().size() > 500, () -> heap.getAllClasses().size() + " classes");
+      JavaClass vaultClass = heap.getJavaClassByName(KeyHolderApp.Vault.class.getName());
+      assertEquals(1, vaultClass.getInstancesCount());
+      Instance vault = vaultClass.getInstances().get(0);
+      assertTrue(vault.getFieldValues().stream().map(f -> f.getField().getName()).collect(Collectors.toList())
+          .containsAll(List.of("rsa", "aes", "cipher", "aesWord0", "aesWord1", "password")));
+      assertEquals("0", String.valueOf(vault.getValueOfField("aesWord0")), "a long field holding key bytes is zeroed");
+
+      Instance rsa = (Instance) vault.getValueOfField("rsa");
+      assertTrue(rsa.getJavaClass().getName().startsWith("sun.security.rsa.RSAPrivate"), rsa.getJavaClass()::getName);
+      Instance d = (Instance) rsa.getValueOfField("d");
+      assertEquals("java.math.BigInteger", d.getJavaClass().getName());
+      PrimitiveArrayInstance mag = (PrimitiveArrayInstance) d.getValueOfField("mag");
+      assertEquals((new BigInteger(keys.get("d"), 16).bitLength() + 31) / 32, mag.getLength(), "the length stays");
+      assertTrue(mag.getValues().stream().allMatch(v -> "0".equals(String.valueOf(v))), "the words go");
+
+      Instance aes = (Instance) vault.getValueOfField("aes");
+      PrimitiveArrayInstance aesBytes = (PrimitiveArrayInstance) aes.getValueOfField("key");
+      assertEquals(32, aesBytes.getLength());
+      assertTrue(aesBytes.getValues().stream().allMatch(v -> "42".equals(String.valueOf(v))), "'*' in the key bytes");
+      assertTrue(vault.getValueOfField("cipher") instanceof Instance, "the cipher is still reached");
     }
   }
 

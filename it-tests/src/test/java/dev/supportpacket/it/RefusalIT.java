@@ -8,6 +8,7 @@ import dev.supportpacket.it.apps.CpuBurnerApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,32 +53,40 @@ class RefusalIT {
   }
 
   @Test
-  void jvmOfAnotherUserIsRefused(@TempDir Path dir) throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to start a JVM as another user");
-    Path classes = Paths.get(System.getProperty("appClasses"));
-    Process other = new ProcessBuilder("runuser", "-u", "nobody", "--", Jdk.JDK17.tool("java").toString(), "-cp",
-        classes.toString(), CpuBurnerApp.class.getName()).directory(Paths.get("/tmp").toFile()).start();
-    try {
-      assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine());
-      // runuser stays as the parent of the JVM it starts.
-      long jvm = other.descendants().findFirst().map(ProcessHandle::pid).orElse(other.pid());
-      Cli.Result r = Cli.run(Long.toString(jvm));
-      assertEquals(5, r.exit, r::toString);
-      assertTrue(r.err.contains("sudo -u nobody"), r::toString);
-      assertTrue(other.isAlive());
-    } finally {
-      other.descendants().forEach(ProcessHandle::destroyForcibly);
-      other.destroyForcibly();
+  void jvmOfAnotherUserIsRefusedToAUserOtherThanRoot(@TempDir Path dir) throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the CLI as another user");
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      // nobody may run attach.jar (its directory is world-readable) but not attach to root's JVM.
+      Process p = new ProcessBuilder("runuser", "-u", "nobody", "--", Jdk.JDK17.tool("java").toString(), "-jar",
+          Cli.attachJar().toString(), Long.toString(target.pid())).directory(Paths.get("/").toFile())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+      assertEquals(5, p.exitValue(), out);
+      assertTrue(out.contains("sudo -u root"), out);
+      assertTrue(target.isAlive());
     }
   }
 
   @Test
-  void missingOutputDirectoryIsRefusedBeforeAttaching(@TempDir Path dir) throws Exception {
+  void missingOutputDirectoryIsCreatedPrivate(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing").resolve("packets");
     try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
-      Cli.Result r = Cli.run(Long.toString(target.pid()), "--output", dir.resolve("missing").toString());
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "--output", missing.toString());
+      assertEquals(0, r.exit, r::toString);
+      assertEquals(missing, r.packet().getParent());
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing)));
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(missing.getParent())));
+    }
+  }
+
+  @Test
+  void outputDirectoryThatCannotBeCreatedIsRefusedBeforeAttaching(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      Cli.Result r = Cli.run(Long.toString(target.pid()), "--output", file.resolve("packets").toString());
       assertEquals(7, r.exit, r::toString);
-      assertTrue(r.err.contains("does not exist"), r::toString);
-      assertTrue(Leftovers.jcmd(Jdk.JDK17, target, "VM.system_properties").contains("java.version"));
+      assertTrue(r.err.contains("cannot be created"), r::toString);
       assertTrue(!Leftovers.jcmd(Jdk.JDK17, target, "Thread.print").contains("support-packet"), "agent not loaded");
     }
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,8 +59,10 @@ public final class AuditConfig {
 
   /** No configuration: one chained JSON-lines file beside the packets, every level. */
   public static AuditLog defaults(Function<AuditRecord, Path> besidePacket, PrintStream err) {
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.fallback = PacketAudit::fallbackFile;
     FileTarget file = new FileTarget("default", besidePacket, AuditFormat.json(null), true,
-        EnumSet.allOf(AuditRecord.Level.class), new FileTarget.Settings());
+        EnumSet.allOf(AuditRecord.Level.class), s);
     return new AuditLog(List.of(file), AuditLog.DEFAULT_CAPACITY, err);
   }
 
@@ -178,7 +181,9 @@ public final class AuditConfig {
       s.signingKeyFile = Paths.get(o.get("signing_key_file").asText());
     }
     Function<AuditRecord, Path> fileOf = besidePacket;
+    s.fallback = PacketAudit::fallbackFile;
     if (o.hasNonNull("filename")) {
+      s.fallback = null; // the operator's own file: refused means fix it, said on stderr until fixed
       Path fixed = Paths.get(o.get("filename").asText()).toAbsolutePath();
       fileOf = r -> fixed;
     }
@@ -295,7 +300,7 @@ public final class AuditConfig {
   }
 
   private static byte[] readKey(Path file) throws IOException {
-    byte[] raw = Files.readAllBytes(file);
+    byte[] raw = PrivateFiles.readSmall(file, "hmac_key_file", AuditKeys.MAX_KEY_FILE);
     String text = new String(raw, java.nio.charset.StandardCharsets.US_ASCII).trim();
     byte[] key;
     try {

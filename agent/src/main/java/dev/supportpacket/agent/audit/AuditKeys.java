@@ -2,9 +2,12 @@ package dev.supportpacket.agent.audit;
 
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -35,6 +38,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AuditKeys {
   public static final String ED25519 = "Ed25519";
   public static final String HMAC = "HmacSHA256";
+
+  /** Key files are a few hundred bytes; anything much larger is not one. */
+  static final int MAX_KEY_FILE = 64 * 1024;
 
   private AuditKeys() {}
 
@@ -98,17 +104,20 @@ public final class AuditKeys {
     /**
      * Reads the key file, or creates it (mode 0600, with its {@code .pub} beside it) when it does not exist.
      *
+     * @param ours true for the default key, which we create: refused when it is a link, another user's, or writable
+     *     by others (a key planted by another user would make our seals hers); false for a key the operator configured
      * @throws IOException when the file cannot be read, created, or does not hold a key
      */
-    public static Signer loadOrCreate(Path keyFile) throws IOException {
-      if (!Files.exists(keyFile)) {
+    public static Signer loadOrCreate(Path keyFile, boolean ours) throws IOException {
+      if (!Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
         try {
           create(keyFile);
         } catch (FileAlreadyExistsException e) {
           // another JVM made it first: use theirs
         }
       }
-      Map<String, String> k = read(keyFile);
+      Map<String, String> k = parse(ours ? PrivateFiles.readOwned(keyFile, "audit key", MAX_KEY_FILE)
+          : PrivateFiles.readSmall(keyFile, "audit key", MAX_KEY_FILE));
       try {
         if (k.containsKey("private")) {
           PrivateKey priv = KeyFactory.getInstance(ED25519)
@@ -138,22 +147,29 @@ public final class AuditKeys {
         text = "# support-packet audit seal key (HMAC-SHA256: this JDK has no Ed25519); keep it private\nhmac: "
             + Base64.getEncoder().encodeToString(key) + "\n";
       }
-      Path tmp = keyFile.resolveSibling("." + keyFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-      PrivateFiles.createFile(tmp);
+      Path tmp = PrivateFiles.temporaryName(keyFile.toAbsolutePath().getParent(), ".tmp");
       try {
-        Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
+        write(tmp, text);
         // A link, not a rename: fails when another JVM created the file meanwhile, which then wins.
         Files.createLink(keyFile, tmp);
       } finally {
         PrivateFiles.deleteQuietly(tmp);
       }
       if (pub != null) {
-        Path pubFile = publicKeyFileFor(keyFile);
         try {
-          PrivateFiles.createFile(pubFile);
-          Files.write(pubFile, ("public: " + pub + "\n").getBytes(StandardCharsets.UTF_8));
+          write(publicKeyFileFor(keyFile), "public: " + pub + "\n");
         } catch (FileAlreadyExistsException e) {
           // left from an earlier key: audit verify names the key a seal was made with
+        }
+      }
+    }
+
+    /** Creates {@code file} exclusively (0600) and writes {@code text} through the handle it was created with. */
+    private static void write(Path file, String text) throws IOException {
+      try (FileChannel ch = PrivateFiles.createNew(file)) {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+          ch.write(b);
         }
       }
     }
@@ -167,8 +183,12 @@ public final class AuditKeys {
 
   /** Reads {@code name: value} lines; {@code #} starts a comment. */
   static Map<String, String> read(Path file) throws IOException {
+    return parse(PrivateFiles.readSmall(file, "key file", MAX_KEY_FILE));
+  }
+
+  private static Map<String, String> parse(byte[] text) {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
       int colon = line.indexOf(':');
       if (line.startsWith("#") || colon < 0) {
         continue;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Where audit records go. Each target has its own sender thread (see {@link AuditLog}) and is called from it only,
- * one batch at a time, so an implementation needs no locking of its own. A target that is down throws; its records
+ * Where audit records go. Each lane of a target ({@link #laneOf}) has its own sender thread (see {@link AuditLog}),
+ * which writes one batch at a time; batches of different lanes may be written at once. A target that is down throws; its records
  * wait (up to the queue's cap) and are offered again after a back-off.
  */
 public interface AuditTarget {
@@ -22,6 +22,14 @@ public interface AuditTarget {
    * @throws IOException when the target cannot take the records now; they are offered again later
    */
   void write(List<AuditRecord> batch) throws IOException;
+
+  /**
+   * Which queue {@code r} waits in: records of one lane are written one batch at a time, and a lane that is stuck (a
+   * full disk) holds back only its own records. One lane per target unless a target writes to several places.
+   */
+  default String laneOf(AuditRecord r) {
+    return "";
+  }
 
   /** Releases what the target holds between batches; none of ours hold anything. */
   default void close() {}

@@ -1,6 +1,7 @@
 package dev.supportpacket.agent.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -165,7 +166,7 @@ public final class AuditVerifier {
         }
         if (AuditRecord.SEAL.equals(event)) {
           if (checker == null) {
-            checker = checker(keyFile, f);
+            checker = checker(keyFile, f, n.path("meta").path("alg").asText(), n.path("meta").path("keyId").asText());
           }
           String problem = checkSeal(n, line, checker, where, lastSealLink, sealSeen ? lastSealSeq : -1, seq);
           if (problem != null) {
@@ -221,21 +222,34 @@ public final class AuditVerifier {
     return null;
   }
 
-  private AuditKeys.Checker checker(Path given, Path auditFile) throws IOException {
+  /**
+   * The key to check the seals with: the one given, else the first of these that made the first seal: the
+   * {@code .pub} or {@code .key} beside the file, the {@code .pub} in the user's state directory (where the key is
+   * made by default). A key file found beside the log is only a candidate: another user may have planted it there.
+   */
+  private AuditKeys.Checker checker(Path given, Path auditFile, String alg, String keyId) throws IOException {
     if (given != null) {
       return AuditKeys.Checker.load(given);
     }
     String stem = FileTarget.stem(auditFile).replaceAll("-\\d{8}T\\d{6}\\.\\d{3}Z(\\.jsonl)?$", "");
-    Path pub = auditFile.resolveSibling(stem + ".pub");
-    if (Files.isReadable(pub)) {
-      return AuditKeys.Checker.load(pub);
+    List<Path> candidates = new ArrayList<>(List.of(auditFile.resolveSibling(stem + ".pub"),
+        auditFile.resolveSibling(stem + ".key")));
+    PrivateFiles.stateDirectory().ifPresent(d -> candidates.add(AuditKeys.publicKeyFileFor(d.resolve(FileTarget.DEFAULT_KEY))));
+    AuditKeys.Checker first = null;
+    for (Path c : candidates) {
+      if (Files.isReadable(c)) {
+        AuditKeys.Checker checker = AuditKeys.Checker.load(c);
+        if (checker.keyId(alg).equals(keyId)) {
+          return checker;
+        }
+        first = first == null ? checker : first;
+      }
     }
-    Path key = auditFile.resolveSibling(stem + ".key");
-    if (Files.isReadable(key)) {
-      return AuditKeys.Checker.load(key);
+    if (first != null) {
+      return first; // names the key the seal was made with, and the one found
     }
-    throw new IllegalArgumentException("no key to check the seals with: neither " + pub + " nor " + key
-        + " is readable; give --public-key");
+    throw new IllegalArgumentException("no key to check the seals with: none of " + candidates + " is readable;"
+        + " give --public-key (the .pub in ~/.local/state/support-packet of the user who wrote the log)");
   }
 
   private byte[] requireHmac() {

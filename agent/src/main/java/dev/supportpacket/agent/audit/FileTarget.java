@@ -3,16 +3,17 @@ package dev.supportpacket.agent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -20,12 +21,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -44,8 +50,16 @@ import java.util.zip.GZIPOutputStream;
  * evidence.
  */
 final class FileTarget extends ConfiguredTarget {
+  /** The seal key's name in the user's state directory. */
+  static final String DEFAULT_KEY = "support-packet-audit.key";
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** At most this much of an audit file is read to find the chain's end. */
+  static final long MAX_SCAN = 16L * 1024 * 1024;
+  static final int CHUNK = 64 * 1024;
+  /** A line longer than this is not an audit record (ours are under 4 KB). */
+  static final int MAX_LINE = 256 * 1024;
 
   /** Everything a file target needs beside its name, levels and format. */
   static final class Settings {
@@ -58,8 +72,12 @@ final class FileTarget extends ConfiguredTarget {
     boolean compress = true;
     /** Seal after a batch once this many records are unsealed. */
     int sealEvery = 1;
-    /** Key file for seals; null: {@code <stem>.key} beside the file. */
+    /** Key file for seals, as configured; null: {@value #DEFAULT_KEY} in {@link #keyDirectory}. */
     Path signingKeyFile;
+    /** Where the default key lives; empty: {@code <stem>.key} beside the file. */
+    Supplier<Optional<Path>> keyDirectory = PrivateFiles::stateDirectory;
+    /** Where records go when their file, lock or key is refused (planted by another user); null: nowhere else. */
+    Supplier<Path> fallback;
     /** Keys the chain (HMAC-SHA256) when set. */
     byte[] hmacKey;
   }
@@ -68,9 +86,8 @@ final class FileTarget extends ConfiguredTarget {
   private final AuditFormat format;
   private final boolean chained;
   private final Settings settings;
-  private Consumer<AuditRecord> sealSink = seal -> {};
-  /** Seals made but not yet in the file: forwarded only once written, so that a remote copy always has its line. */
-  private final List<AuditRecord> unsentSeals = new ArrayList<>();
+  private volatile Consumer<AuditRecord> sealSink = seal -> {};
+  private final Map<Path, ReentrantLock> inProcessLocks = new ConcurrentHashMap<>();
 
   /**
    * @param fileOf the file a record goes to: a fixed file, or (the default target) the one beside its packet
@@ -91,35 +108,82 @@ final class FileTarget extends ConfiguredTarget {
 
   @Override
   public void write(List<AuditRecord> batch) throws IOException {
-    unsentSeals.clear(); // seals of a failed batch were never written
     Map<Path, List<AuditRecord>> byFile = new LinkedHashMap<>();
     for (AuditRecord r : batch) {
-      byFile.computeIfAbsent(fileOf.apply(r).toAbsolutePath(), k -> new ArrayList<>()).add(r);
+      byFile.computeIfAbsent(fileOf(r), k -> new ArrayList<>()).add(r);
     }
     for (Map.Entry<Path, List<AuditRecord>> e : byFile.entrySet()) {
-      writeTo(e.getKey(), e.getValue());
+      try {
+        writeTo(e.getKey(), e.getValue());
+      } catch (PrivateFiles.UntrustedFileException refused) {
+        Path fallback = settings.fallback == null ? null : settings.fallback.get().toAbsolutePath();
+        if (fallback == null || fallback.equals(e.getKey())) {
+          throw refused;
+        }
+        // Planted in a shared directory: the records are kept, in the user's own directory, and never written there.
+        System.err.println("support-packet: " + refused.getMessage() + " Its audit records go to " + fallback + ".");
+        writeTo(fallback, e.getValue());
+      }
     }
+  }
+
+  /** The file {@code r} goes to; records of different files have separate queues (see {@link AuditLog}). */
+  @Override
+  public String laneOf(AuditRecord r) {
+    return fileOf(r).toString();
+  }
+
+  private Path fileOf(AuditRecord r) {
+    return fileOf.apply(r).toAbsolutePath();
   }
 
   private void writeTo(Path file, List<AuditRecord> records) throws IOException {
     Path lockFile = file.resolveSibling(stem(file) + ".lock");
-    createPrivate(lockFile);
-    try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-        FileLock lock = lockChannel.lock()) {
-      createPrivate(file);
-      ChainState state = chained ? ChainState.read(file, settings.hmacKey) : ChainState.EMPTY;
-      List<String> lines = new ArrayList<>();
-      if (chained && state.needsRotation(file, settings)) {
-        state = rotate(file, state);
-      }
-      for (AuditRecord r : records) {
-        state = append(lines, state, r.fields());
-      }
-      if (chained && state.unsealed >= Math.max(1, settings.sealEvery)) {
-        state = seal(lines, state, file);
-      }
-      appendAndForward(file, lines, state.missingNewline);
+    // Seals made but not yet in the file: forwarded only once written, so that a remote copy always has its line.
+    List<AuditRecord> seals = new ArrayList<>();
+    // A file lock is held per JVM: two lanes of this JVM writing one file (the fallback) must take turns first.
+    ReentrantLock inProcess = inProcessLocks.computeIfAbsent(lockFile, k -> new ReentrantLock());
+    try {
+      inProcess.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("stopped while waiting for " + lockFile);
     }
+    try (FileChannel lockChannel = PrivateFiles.openOwned(lockFile, "audit lock", StandardOpenOption.WRITE);
+        FileLock lock = lockChannel.lock()) {
+      ChainState closed;
+      try (FileChannel ch = PrivateFiles.openOwned(file, "audit file", StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        ChainState state = chained ? ChainState.read(ch, file, settings.hmacKey) : ChainState.EMPTY;
+        if (!chained || !state.needsRotation(settings)) {
+          appendRecords(ch, file, state, records, seals);
+          return;
+        }
+        closed = closeForRotation(ch, file, state, seals);
+      }
+      ChainState fresh = rotate(file, closed);
+      try (FileChannel ch = PrivateFiles.openOwned(file, "audit file", StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        appendRecords(ch, file, fresh, records, seals);
+      }
+    } finally {
+      inProcess.unlock();
+      seals.forEach(sealSink);
+    }
+  }
+
+  private void appendRecords(FileChannel ch, Path file, ChainState state, List<AuditRecord> records,
+      List<AuditRecord> seals) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (AuditRecord r : records) {
+      state = append(lines, state, r.fields());
+    }
+    List<AuditRecord> made = new ArrayList<>();
+    if (chained && state.unsealed >= Math.max(1, settings.sealEvery)) {
+      state = seal(lines, state, file, made);
+    }
+    appendLines(ch, lines, state.missingNewline);
+    seals.addAll(made);
   }
 
   private ChainState append(List<String> lines, ChainState state, Map<String, Object> fields) {
@@ -137,9 +201,16 @@ final class FileTarget extends ConfiguredTarget {
     return state.after(line, settings.hmacKey, false, null);
   }
 
-  /** Appends a seal over the records since the last seal; signed so that an edit of the chain needs the key. */
-  private ChainState seal(List<String> lines, ChainState state, Path file) throws IOException {
-    AuditKeys.Signer signer = AuditKeys.Signer.loadOrCreate(keyFile(file));
+  /**
+   * Appends a seal over the records since the last seal; signed so that an edit of the chain needs the key.
+   *
+   * @param seals gets the seal's copy for off-host targets
+   */
+  private ChainState seal(List<String> lines, ChainState state, Path file, List<AuditRecord> seals)
+      throws IOException {
+    AuditKeys.Signer signer = settings.signingKeyFile != null
+        ? AuditKeys.Signer.loadOrCreate(settings.signingKeyFile, false)
+        : AuditKeys.Signer.loadOrCreate(defaultKeyFile(file), true);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seq", state.lastSeq + 1);
     m.put("prev", state.lastLink);
@@ -163,42 +234,44 @@ final class FileTarget extends ConfiguredTarget {
     lines.add(line);
     ChainState sealed = state.after(line, settings.hmacKey, true, null);
     // The copy for off-host targets: same id, and the seal line's own link, which commits to every line before it.
-    unsentSeals.add(seal.meta("file", file.toString()).meta("seq", sealed.lastSeq).meta("link", sealed.lastSealLink)
+    seals.add(seal.meta("file", file.toString()).meta("seq", sealed.lastSeq).meta("link", sealed.lastSealLink)
         .meta("sig", sig).build());
     return sealed;
   }
 
-  private void appendAndForward(Path file, List<String> lines, boolean missingNewline) throws IOException {
-    appendLines(file, lines, missingNewline);
-    unsentSeals.forEach(sealSink);
-    unsentSeals.clear();
+  /** Seals what is unsealed in the file about to be rotated. */
+  private ChainState closeForRotation(FileChannel ch, Path file, ChainState state, List<AuditRecord> seals)
+      throws IOException {
+    if (state.unsealed == 0) {
+      return state;
+    }
+    List<String> closing = new ArrayList<>();
+    List<AuditRecord> made = new ArrayList<>();
+    ChainState sealed = seal(closing, state, file, made);
+    appendLines(ch, closing, state.missingNewline);
+    seals.addAll(made);
+    return sealed;
   }
 
   /**
-   * Seals the current file, renames it to {@code <stem>-<UTC stamp><ext>} (gzipped when {@code compress}), and starts
-   * the new file with a rotate record that names it and continues the chain, then deletes backups beyond retention
-   * and says so in a prune record. The new file is never empty, so its chain state never depends on the old one.
+   * Renames the current (sealed) file to {@code <stem>-<UTC stamp><ext>} (gzipped when {@code compress}), never over
+   * an existing file, and starts the new file with a rotate record that names it and continues the chain, then
+   * deletes backups beyond retention and says so in a prune record. The new file is never empty, so its chain state
+   * never depends on the old one.
    */
   private ChainState rotate(Path file, ChainState state) throws IOException {
-    List<String> closing = new ArrayList<>();
-    if (state.unsealed > 0) {
-      state = seal(closing, state, file);
-      appendAndForward(file, closing, state.missingNewline);
-    }
     String ext = extension(file);
     Path rotated = file.resolveSibling(stem(file) + "-" + STAMP.format(Instant.now()) + ext);
-    Files.move(file, rotated, StandardCopyOption.ATOMIC_MOVE);
+    PrivateFiles.publish(file, rotated);
     if (settings.compress) {
       Path gz = rotated.resolveSibling(rotated.getFileName() + ".gz");
-      createPrivate(gz);
-      try (InputStream in = Files.newInputStream(rotated);
-          OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz, StandardOpenOption.TRUNCATE_EXISTING))) {
+      try (InputStream in = Files.newInputStream(rotated, LinkOption.NOFOLLOW_LINKS);
+          OutputStream out = new GZIPOutputStream(Channels.newOutputStream(PrivateFiles.createNew(gz)))) {
         in.transferTo(out);
       }
       Files.delete(rotated);
       rotated = gz;
     }
-    createPrivate(file);
     List<String> opening = new ArrayList<>();
     ChainState fresh = state.newFile();
     fresh = append(opening, fresh, AuditRecord.ofAgent(AuditRecord.ROTATE).meta("previousFile", rotated.getFileName().toString())
@@ -208,7 +281,9 @@ final class FileTarget extends ConfiguredTarget {
       fresh = append(opening, fresh, AuditRecord.ofAgent(AuditRecord.PRUNE).meta("files", pruned)
           .meta("maxBackups", settings.maxBackups).build().fields());
     }
-    appendLines(file, opening, false);
+    try (FileChannel ch = PrivateFiles.createNew(file)) {
+      appendLines(ch, opening, false);
+    }
     return fresh;
   }
 
@@ -238,11 +313,16 @@ final class FileTarget extends ConfiguredTarget {
     }
   }
 
-  private Path keyFile(Path file) {
-    return settings.signingKeyFile != null ? settings.signingKeyFile : file.resolveSibling(stem(file) + ".key");
+  /**
+   * The seal key when none is configured: in the user's private state directory, out of the packets' directory
+   * (whoever receives packets from there must not get the key); beside the file for a user without one.
+   */
+  private Path defaultKeyFile(Path file) {
+    return settings.keyDirectory.get().map(d -> d.resolve(DEFAULT_KEY)).orElse(file.resolveSibling(stem(file) + ".key"));
   }
 
-  private static void appendLines(Path file, List<String> lines, boolean missingNewline) throws IOException {
+  /** Appends whole lines at the end, in one write, under the lock: readers never see half a batch. */
+  private static void appendLines(FileChannel ch, List<String> lines, boolean missingNewline) throws IOException {
     if (lines.isEmpty()) {
       return;
     }
@@ -253,24 +333,12 @@ final class FileTarget extends ConfiguredTarget {
     for (String l : lines) {
       sb.append(l).append('\n');
     }
-    // One write of whole lines under the lock: readers never see half a batch from a live writer.
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(false);
+    ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+    long pos = ch.size();
+    while (buf.hasRemaining()) {
+      pos += ch.write(buf, pos);
     }
-  }
-
-  private static void createPrivate(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      try {
-        PrivateFiles.createFile(file);
-      } catch (FileAlreadyExistsException e) {
-        // created by another JVM meanwhile
-      }
-    }
+    ch.force(false);
   }
 
   static String stem(Path file) {
@@ -320,7 +388,7 @@ final class FileTarget extends ConfiguredTarget {
       return new ChainState(lastSeq, lastLink, lastSealLink, unsealed, System.currentTimeMillis(), false, 0);
     }
 
-    boolean needsRotation(Path file, Settings s) {
+    boolean needsRotation(Settings s) {
       if (size == 0) {
         return false;
       }
@@ -331,50 +399,111 @@ final class FileTarget extends ConfiguredTarget {
     }
 
     /**
-     * Reads the chain's end from the file. Reads the whole file: rotation bounds it (10 MB by default) and a record
-     * is written per packet, not per request of the application.
+     * Reads the chain's end from the file, backwards from its end to the last seal (or the rotate record that starts
+     * the file), never the whole file: an audit file may be huge (a 1 GB sparse file) or planted. Reads at most
+     * {@value #MAX_SCAN} bytes, in chunks of {@value #CHUNK}; a line longer than {@value #MAX_LINE} bytes, or no
+     * seal within the scan, is refused with a message saying to move the file away.
      */
-    static ChainState read(Path file, byte[] hmacKey) throws IOException {
-      byte[] all = Files.readAllBytes(file);
-      if (all.length == 0) {
+    static ChainState read(FileChannel ch, Path file, byte[] hmacKey) throws IOException {
+      long size = ch.size();
+      if (size == 0) {
         return EMPTY;
       }
-      long lastSeq = 0;
-      String lastSealLink = null;
-      int unsealed = 0;
-      long first = 0;
-      String lastLink = null;
-      int start = 0;
-      while (start < all.length) {
-        int end = start;
-        while (end < all.length && all[end] != '\n') {
-          end++;
+      Tail tail = new Tail(hmacKey);
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, size - 1);
+      boolean missingNewline = last.get(0) != '\n';
+      byte[] carry = new byte[0];
+      long pos = size;
+      boolean atEnd = true;
+      while (pos > 0 && !tail.done) {
+        if (size - pos >= MAX_SCAN) {
+          throw new IOException("audit file " + file + " has no seal in its last " + MAX_SCAN / (1024 * 1024)
+              + " MB; it is not appended to. Move it away (a new file starts the chain again)");
         }
-        byte[] line = java.util.Arrays.copyOfRange(all, start, end);
-        lastLink = AuditKeys.link(line, hmacKey);
-        JsonNode n = parse(line);
-        if (n != null && n.path("seq").canConvertToLong()) {
-          lastSeq = n.get("seq").asLong();
-          if (first == 0) {
-            first = n.path("createAt").asLong(0);
+        int n = (int) Math.min(CHUNK, pos);
+        pos -= n;
+        byte[] data = new byte[n + carry.length];
+        ByteBuffer buf = ByteBuffer.wrap(data, 0, n);
+        while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) {
+          // filling the chunk
+        }
+        System.arraycopy(carry, 0, data, n, carry.length);
+        int lineEnd = data.length;
+        for (int i = data.length - 1; i >= 0 && !tail.done; i--) {
+          if (data[i] == '\n') {
+            if (!(atEnd && i + 1 == lineEnd)) { // no line after the file's final newline
+              tail.visit(Arrays.copyOfRange(data, i + 1, lineEnd));
+            }
+            atEnd = false;
+            lineEnd = i;
           }
-          String event = n.path("event").asText();
-          if (AuditRecord.SEAL.equals(event)) {
-            unsealed = 0;
-            lastSealLink = "self";
-          } else if (AuditRecord.ROTATE.equals(event) && lastSealLink == null) {
-            lastSealLink = n.path("meta").path("prevSeal").isTextual() ? n.path("meta").path("prevSeal").asText() : null;
-            unsealed++;
-          } else {
-            unsealed++;
-          }
         }
-        if ("self".equals(lastSealLink)) {
-          lastSealLink = lastLink;
+        carry = Arrays.copyOf(data, lineEnd);
+        if (carry.length > MAX_LINE) {
+          throw new IOException("audit file " + file + " ends in a line longer than " + MAX_LINE / 1024 + " KB, not an"
+              + " audit record; it is not appended to. Move it away (a new file starts the chain again)");
         }
-        start = end + 1;
       }
-      return new ChainState(lastSeq, lastLink, lastSealLink, unsealed, first, all[all.length - 1] != '\n', all.length);
+      if (pos == 0 && !tail.done && (carry.length > 0 || !atEnd)) {
+        tail.visit(carry);
+      }
+      return new ChainState(tail.lastSeq, tail.lastLink, tail.lastSealLink, tail.unsealed,
+          firstCreateAt(ch), missingNewline, size);
+    }
+
+    /** createAt of the file's first record, for rotation by age; 0 when it cannot be told. */
+    private static long firstCreateAt(FileChannel ch) throws IOException {
+      byte[] head = PrivateFiles.readUpTo(ch, 0, CHUNK);
+      int nl = 0;
+      while (nl < head.length && head[nl] != '\n') {
+        nl++;
+      }
+      JsonNode n = parse(Arrays.copyOf(head, nl));
+      return n == null ? 0 : n.path("createAt").asLong(0);
+    }
+
+    /** The chain's end, gathered line by line from the last line backwards. */
+    private static final class Tail {
+      private final byte[] hmacKey;
+      long lastSeq;
+      String lastLink;
+      String lastSealLink;
+      int unsealed;
+      boolean seenLast;
+      boolean seenRecord;
+      boolean done;
+
+      Tail(byte[] hmacKey) {
+        this.hmacKey = hmacKey;
+      }
+
+      void visit(byte[] line) {
+        if (!seenLast) {
+          seenLast = true;
+          lastLink = AuditKeys.link(line, hmacKey);
+        }
+        JsonNode n = parse(line);
+        if (n == null || !n.path("seq").canConvertToLong()) {
+          return;
+        }
+        if (!seenRecord) {
+          seenRecord = true;
+          lastSeq = n.get("seq").asLong();
+        }
+        String event = n.path("event").asText();
+        if (AuditRecord.SEAL.equals(event)) {
+          lastSealLink = AuditKeys.link(line, hmacKey);
+          done = true;
+          return;
+        }
+        unsealed++;
+        if (AuditRecord.ROTATE.equals(event)) {
+          // Only ever a file's first line: it names the seal that closed the file before.
+          lastSealLink = n.path("meta").path("prevSeal").isTextual() ? n.path("meta").path("prevSeal").asText() : null;
+          done = true;
+        }
+      }
     }
 
     static JsonNode parse(byte[] line) {

@@ -6,18 +6,17 @@ import dev.supportpacket.agent.options.Claims;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.options.UntrustedText;
 import dev.supportpacket.agent.packet.EntryRecord;
+import dev.supportpacket.agent.packet.PrivateFiles;
+import dev.supportpacket.agent.packet.SealedFile;
 import dev.supportpacket.agent.report.Outcome;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +38,17 @@ public final class PacketAudit {
   public static final String CONFIG_PROPERTY = "dev.supportpacket.audit.config";
   /** The default target's file, beside the packets. */
   public static final String FILE_NAME = "support-packet-audit.jsonl";
+  /** Meta field of a record whose output directory was refused. */
+  static final String OUTPUT_REFUSED = "outputRefused";
   /** The packet's own record inside the zip. */
   public static final String ENTRY = "audit/record.json";
   /** How long the packet's thread waits for its record to reach the targets before it reports the packet done. */
   static final long AWAIT_MILLIS = 5000;
+  /**
+   * A write to a target that has run this long when the wait above ends is stopped. Shorter than the wait, so that
+   * the write that holds this very record (begun a moment after it was queued) is past it.
+   */
+  static final long WRITE_DEADLINE_MILLIS = 4000;
 
   private static final Map<String, AuditLog> LOGS = new ConcurrentHashMap<>();
 
@@ -54,6 +60,7 @@ public final class PacketAudit {
     final long requestedAt;
     final Path outputDir;
     boolean started;
+    boolean outputRefused;
     final List<String> collectors = new ArrayList<>();
     boolean heapDump;
     final Map<String, Integer> redactions = new TreeMap<>();
@@ -61,6 +68,11 @@ public final class PacketAudit {
     public Facts(long requestedAt, Path outputDir) {
       this.requestedAt = requestedAt;
       this.outputDir = outputDir;
+    }
+
+    /** The output directory was refused: its record goes to the fallback, nothing is created there. */
+    public void outputRefused() {
+      outputRefused = true;
     }
 
     /** Collection began: a failure from here on is "failed", before it "rejected". */
@@ -102,7 +114,14 @@ public final class PacketAudit {
       AuditRecord.Builder b = record(options, trigger, facts, status, result);
       AuditLog log = logFor(options.auditConfig());
       log.submit(b.build());
-      log.awaitIdle(AWAIT_MILLIS);
+      if (!log.awaitIdle(AWAIT_MILLIS)) {
+        // A write that hangs (a hung disk) is stopped so that its thread does not stay stuck; it is retried later.
+        for (String lane : log.stopOverrunning(WRITE_DEADLINE_MILLIS)) {
+          System.err.println("support-packet: the audit write to " + lane + " took longer than "
+              + WRITE_DEADLINE_MILLIS / 1000 + " s and was stopped; the record of request " + facts.id
+              + " waits and is tried again");
+        }
+      }
     } catch (Throwable t) {
       System.err.println("support-packet: cannot write the audit record (" + t + ")");
     }
@@ -163,18 +182,17 @@ public final class PacketAudit {
     b.meta("userSource", userSource).meta("requestedAt", facts.requestedAt)
         .meta("app", app.name()).meta("pid", app.pid()).meta("host", app.host())
         .meta("outputDir", facts.outputDir.toString());
-    Path packet = result == null ? null : result.path().orElse(null);
+    if (facts.outputRefused) {
+      b.meta(OUTPUT_REFUSED, true);
+    }
+    SealedFile packet = result == null ? null : result.sealed().orElse(null);
     if (result != null && packet == null) {
       b.meta("failure", result.failure().map(Enum::name).orElse(FailureKind.INTERNAL.name()))
           .meta("message", result.message());
     }
     if (packet != null) {
-      b.meta("packet", packet.toString());
-      try {
-        b.meta("size", Files.size(packet)).meta("sha256", sha256(packet));
-      } catch (IOException e) {
-        b.meta("sha256", "unreadable: " + e.getMessage());
-      }
+      // As written through the zip's own handle: the name in a shared directory is not read back.
+      b.meta("packet", packet.path().toString()).meta("size", packet.size()).meta("sha256", packet.sha256());
     }
     if (facts.started) {
       b.meta("collectors", List.copyOf(facts.collectors)).meta("heapDump", facts.heapDump)
@@ -195,18 +213,6 @@ public final class PacketAudit {
   private static String remote(TriggerContext t) {
     String h = t.clientHost();
     return t.kind() == TriggerContext.Kind.JMX && !h.equals("localhost") && !h.equals(TriggerContext.UNKNOWN) ? h : null;
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      byte[] buf = new byte[64 * 1024];
-      while (in.read(buf) >= 0) {
-        // digesting
-      }
-      return AuditKeys.hex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
@@ -232,13 +238,42 @@ public final class PacketAudit {
     });
   }
 
-  /** The default file: in the record's output directory, or the working directory when that one is refused. */
+  /**
+   * The default file: in the record's output directory; for a directory that was refused (nothing of ours is created
+   * there, not even the audit file) or is gone, the {@linkplain #fallbackFile fallback}.
+   */
   static Path besidePacket(AuditRecord r) {
     Object dir = r.meta().get("outputDir");
     Path d = dir == null ? null : Paths.get(dir.toString());
-    if (d == null || !Files.isDirectory(d) || !Files.isWritable(d)) {
-      d = Paths.get(System.getProperty("user.dir"));
+    if (Boolean.TRUE.equals(r.meta().get(OUTPUT_REFUSED)) || d == null || !Files.isDirectory(d)
+        || !Files.isWritable(d)) {
+      return fallbackFile();
     }
     return d.resolve(FILE_NAME);
+  }
+
+  /**
+   * Why the default audit file or its lock in {@code dir} will not be used (found as a link, another user's, or
+   * writable by others), for report.txt; empty when they will be, or do not exist yet.
+   */
+  public static Optional<String> refusedBeside(Path dir) {
+    for (String name : List.of(FILE_NAME, FileTarget.stem(Paths.get(FILE_NAME)) + ".lock")) {
+      Path f = dir.resolve(name);
+      if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          PrivateFiles.requireOwned(f, name.endsWith(".lock") ? "audit lock" : "audit file");
+        } catch (PrivateFiles.UntrustedFileException e) {
+          return Optional.of(e.getMessage() + " The audit records of packets written here go to " + fallbackFile());
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile: created afresh when the record is written
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The user's state directory ({@link PrivateFiles#stateDirectory}), else the JVM's working directory. */
+  static Path fallbackFile() {
+    return PrivateFiles.stateDirectory().orElseGet(() -> Paths.get(System.getProperty("user.dir"))).resolve(FILE_NAME);
   }
 }

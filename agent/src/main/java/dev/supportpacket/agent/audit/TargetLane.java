@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One target's queue and sender thread. {@link #submit} never blocks: at most {@code capacity} records wait (queued
+ * One lane of a target (see {@link AuditTarget#laneOf}): its queue and sender thread. {@link #submit} never blocks: at most {@code capacity} records wait (queued
  * or taken but not yet written); beyond that they are dropped and counted. The sender thread is started on demand and
  * ends once everything is written, so nothing of ours runs while idle. While the target fails it stays, asleep
  * between attempts with a doubling back-off; the first batch written after drops starts with an {@code audit.dropped}
@@ -22,6 +23,7 @@ final class TargetLane {
   static final long LAST_RETRY_MILLIS = 30_000;
 
   final AuditTarget target;
+  private final String lane;
   private final int capacity;
   private final Semaphore room;
   private final Queue<AuditRecord> queue = new ConcurrentLinkedQueue<>();
@@ -32,13 +34,20 @@ final class TargetLane {
   private final Object changed;
   /** Taken from the queue, not yet written: owned by the sender thread. */
   private final List<AuditRecord> pending = new ArrayList<>();
+  /** Wakes the sender from its back-off. */
+  private final Object wake = new Object();
+  private volatile Thread sender;
+  /** System.nanoTime() when the write under way began; 0 when none is. */
+  private volatile long writingSince;
+  private volatile boolean stopRequested;
 
   /**
    * @param err where a failing target is reported (one line per failure streak); null for nowhere
    * @param changed notified whenever the lane may have become {@link #settled}
    */
-  TargetLane(AuditTarget target, int capacity, PrintStream err, Object changed) {
+  TargetLane(AuditTarget target, String lane, int capacity, PrintStream err, Object changed) {
     this.target = target;
+    this.lane = lane;
     this.capacity = capacity;
     this.room = new Semaphore(capacity);
     this.err = err;
@@ -54,7 +63,7 @@ final class TargetLane {
         dropped.incrementAndGet();
       }
       if (running.compareAndSet(false, true)) {
-        Daemon.start(AuditLog.THREAD + "-" + target.name(), this::send);
+        sender = Daemon.start(AuditLog.THREAD + "-" + target.name(), this::send);
       }
     } catch (Throwable t) {
       // Auditing must never break a trigger: at worst this record is lost.
@@ -70,8 +79,45 @@ final class TargetLane {
     return failing || (!running.get() && queue.isEmpty());
   }
 
+  /** Everything submitted so far is written (a failing lane is not). */
+  boolean written() {
+    return !running.get() && queue.isEmpty();
+  }
+
+  /** Nothing queued, nothing running, nothing to report: the lane may be forgotten. */
+  boolean idle() {
+    return written() && dropped.get() == 0 && !failing;
+  }
+
   long dropped() {
     return dropped.get();
+  }
+
+  /** Ends the back-off at once: the JVM is exiting and this is the last chance. */
+  void retryNow() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  /**
+   * Interrupts the sender when its current write began more than {@code maxMillis} ago: a file channel is
+   * interruptible, so a write or lock wait that hangs ends with an exception and the records are tried again later.
+   */
+  boolean stopIfWritingLongerThan(long maxMillis) {
+    long since = writingSince;
+    Thread t = sender;
+    if (since == 0 || t == null || System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(maxMillis)) {
+      return false;
+    }
+    stopRequested = true;
+    t.interrupt();
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return target.name() + (lane.isEmpty() ? "" : " (" + lane + ")");
   }
 
   private void send() {
@@ -95,10 +141,11 @@ final class TargetLane {
         continue;
       }
       try {
-        Thread.sleep(retry);
+        synchronized (wake) {
+          wake.wait(retry);
+        }
       } catch (InterruptedException e) {
-        running.set(false); // only at JVM shutdown; the records stay unwritten
-        return;
+        // a stop that came after its write failed anyway: go on with the back-off
       }
       retry = Math.min(retry * 2, LAST_RETRY_MILLIS);
     }
@@ -114,24 +161,31 @@ final class TargetLane {
     }
     batch.addAll(pending);
     try {
+      writingSince = System.nanoTime();
       target.write(batch);
       dropped.addAndGet(-lost);
       room.release(pending.size());
       pending.clear();
       if (failing && err != null) {
-        err.println("support-packet: audit target " + target.name() + " is back; " + batch.size() + " records written");
+        err.println("support-packet: audit target " + this + " is back; " + batch.size() + " records written");
       }
       failing = false;
       return true;
     } catch (Throwable t) {
-      if (!failing && err != null) {
-        err.println("support-packet: audit target " + target.name() + " failed (" + t + "); its records wait, up to "
+      if (stopRequested && err != null) {
+        err.println("support-packet: audit target " + this + ": a write was stopped after it overran its deadline ("
+            + t + "); its records wait, up to " + capacity + ", and it is tried again");
+      } else if (!failing && err != null) {
+        err.println("support-packet: audit target " + this + " failed (" + t + "); its records wait, up to "
             + capacity + ", and it is tried again");
       }
       failing = true;
       notifyChanged();
       return false;
     } finally {
+      writingSince = 0;
+      stopRequested = false;
+      Thread.interrupted(); // a stop that came late must not cut the next write
       target.close();
     }
   }

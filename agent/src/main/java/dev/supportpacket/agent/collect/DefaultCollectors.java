@@ -5,12 +5,15 @@ import dev.supportpacket.agent.collect.config.ConfigFilesCollector;
 import dev.supportpacket.agent.collect.heap.HeapHistogramCollector;
 import dev.supportpacket.agent.collect.jvm.EnvironmentCollector;
 import dev.supportpacket.agent.collect.jvm.JvmArgumentsCollector;
+import dev.supportpacket.agent.collect.jvm.JvmReadingsCollector;
 import dev.supportpacket.agent.collect.jvm.RuntimeCollector;
 import dev.supportpacket.agent.collect.jvm.SystemPropertiesCollector;
 import dev.supportpacket.agent.collect.jvm.VmFlagsCollector;
 import dev.supportpacket.agent.collect.logs.LogFilesCollector;
 import dev.supportpacket.agent.collect.profile.CpuProfileCollector;
+import dev.supportpacket.agent.collect.profile.JfrEventsCollector;
 import dev.supportpacket.agent.collect.threads.ThreadDumpCollector;
+import dev.supportpacket.agent.collect.threads.ThreadSnapshotsCollector;
 import java.util.List;
 
 /** Every collector of a packet, the long-running profile first so that the others overlap with it. */
@@ -20,6 +23,9 @@ public final class DefaultCollectors {
   public static List<Collector> all() {
     return List.of(
         new CpuProfileCollector(),
+        new JfrEventsCollector(),
+        new ThreadSnapshotsCollector(),
+        new JvmReadingsCollector(),
         new ThreadDumpCollector(),
         new HeapHistogramCollector(),
         new SystemPropertiesCollector(),

@@ -3,6 +3,7 @@ package dev.supportpacket.agent.packet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * Raw storage of entries behind a {@link Packet}; only the packet writes to it. An entry becomes part of the
@@ -10,6 +11,14 @@ import java.io.OutputStream;
  */
 public interface EntrySink {
   EntryOutput begin(String name) throws IOException;
+
+  /**
+   * The committed bytes of {@code name} when this sink keeps them readable until it is sealed (for the analysis
+   * at the end of the packet); empty otherwise. The caller closes the stream.
+   */
+  default Optional<InputStream> committed(String name) throws IOException {
+    return Optional.empty();
+  }
 
   /** The bytes of one entry on their way in. */
   interface EntryOutput extends AutoCloseable {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Keeps committed entries in memory: lets a collector run into a packet in a unit test. */
 public final class MemorySink implements EntrySink {
@@ -42,6 +43,12 @@ public final class MemorySink implements EntrySink {
       @Override
       public void close() {}
     };
+  }
+
+  @Override
+  public Optional<InputStream> committed(String name) {
+    byte[] b = entries().get(name);
+    return b == null ? Optional.empty() : Optional.of(new ByteArrayInputStream(b));
   }
 
   public Map<String, byte[]> entries() {

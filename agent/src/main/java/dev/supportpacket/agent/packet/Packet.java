@@ -44,6 +44,11 @@ public final class Packet {
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET));
+  /** Indented: the line filter then sees one value per line, as it sees one setting per line in YAML. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   /** Count name of the redactions made by the second scrub of a text entry. */
   public static final String FINAL_CHECK = "final-check";
@@ -122,7 +127,15 @@ public final class Packet {
 
   /** Writes a text entry; every line passes the sanitizer on its way in. */
   public void addText(String name, TextContent content) throws IOException {
-    writeText(name, scrubberFor(name), content);
+    writeText(name, scrubberFor(name), content, null);
+  }
+
+  /**
+   * Like {@link #addText}, and {@code sanitizedCopy} receives the text as it goes into the entry, after the filter:
+   * for a summary that must be made of sanitized text only. It is flushed, not closed.
+   */
+  public void addText(String name, TextContent content, Writer sanitizedCopy) throws IOException {
+    writeText(name, scrubberFor(name), content, sanitizedCopy);
   }
 
   /**
@@ -156,10 +169,29 @@ public final class Packet {
     writeText(name, scrubber, w -> YAML.writeValue(w, redacted));
   }
 
+  /**
+   * Writes a JSON entry from a tree of maps, lists and scalars, redacted as {@link #addYaml} redacts: by key, then
+   * every string as text, then every line through the filter.
+   */
+  public void addJson(String name, Map<String, ?> tree) throws IOException {
+    EntryScrubber scrubber = scrubberFor(name);
+    Object redacted = scrubber.tree(tree);
+    writeText(name, scrubber, w -> {
+      JSON.writeValue(w, redacted);
+      w.write('\n');
+    });
+  }
+
   /** The one path of every text entry: through the scrubber's line filter, then the final check, then commit. */
   private void writeText(String name, EntryScrubber scrubber, TextContent content) throws IOException {
+    writeText(name, scrubber, content, null);
+  }
+
+  private void writeText(String name, EntryScrubber scrubber, TextContent content, Writer sanitizedCopy)
+      throws IOException {
     try (EntrySink.EntryOutput out = sink.begin(name)) {
-      try (Writer w = textWriter(scrubber, out)) {
+      Writer entry = new BufferedWriter(new OutputStreamWriter(out.stream(), StandardCharsets.UTF_8));
+      try (Writer w = scrubber.filter(sanitizedCopy == null ? entry : new TeeWriter(entry, sanitizedCopy))) {
         content.writeTo(w);
       }
       commitText(name, out, scrubber);
@@ -248,6 +280,14 @@ public final class Packet {
       scrubber.addCounts(Map.of(FINAL_CHECK, Math.max(n, 1)));
       commit(name, second, scrubber, false);
     }
+  }
+
+  /**
+   * The committed, sanitized bytes of an entry the sink keeps readable (see {@link EntrySink#committed}); empty
+   * when it does not. For the analysis at the end of the packet, which reads only what already passed the sanitizer.
+   */
+  public java.util.Optional<InputStream> committed(String name) throws IOException {
+    return sink.committed(name);
   }
 
   /** Every entry written so far, in order. */

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -23,30 +27,46 @@ public final class ZipSink implements EntrySink, AutoCloseable {
   private final Path partFile;
   private final Path finalFile;
   private final Path scratchDir;
+  private final FileChannel channel;
   private final ZipArchiveOutputStream zip;
   private final AtomicLong counter = new AtomicLong();
+  /** Names whose scratch copy stays until the sink closes, so that the packet's analysis can read them back. */
+  private final Set<String> keep;
+  private final Map<String, Path> kept = new ConcurrentHashMap<>();
   private boolean sealed;
 
-  private ZipSink(Path partFile, Path finalFile, Path scratchDir, ZipArchiveOutputStream zip) {
+  private ZipSink(Path partFile, Path finalFile, Path scratchDir, FileChannel channel, ZipArchiveOutputStream zip,
+      Set<String> keep) {
+    this.keep = Set.copyOf(keep);
     this.partFile = partFile;
+    this.channel = channel;
     this.finalFile = finalFile;
     this.scratchDir = scratchDir;
     this.zip = zip;
   }
 
   /**
-   * Creates {@code .<name>.part} (mode 0600) beside {@code finalFile}.
+   * Creates an unpredictable {@code .support-packet-<pid>-<host>-<random>.part} (mode 0600) beside
+   * {@code finalFile}, exclusively; the zip is written through that handle only.
    *
    * @param scratchDir a private directory (0700) for entries in progress; emptied and removed on close
    */
   public static ZipSink create(Path finalFile, Path scratchDir) throws IOException {
-    Path part = finalFile.resolveSibling("." + finalFile.getFileName() + ".part");
-    PrivateFiles.createFile(part);
+    return create(finalFile, scratchDir, Set.of());
+  }
+
+  /**
+   * As {@link #create(Path, Path)}, keeping the committed bytes of the entries named in {@code keep} readable
+   * through {@link #committed} until the sink closes: small text entries the packet's analysis reads.
+   */
+  public static ZipSink create(Path finalFile, Path scratchDir, Set<String> keep) throws IOException {
+    Path part = PrivateFiles.temporaryName(finalFile.getParent(), ".part");
+    FileChannel ch = PrivateFiles.createNew(part);
     try {
-      FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-      return new ZipSink(part, finalFile, scratchDir, new ZipArchiveOutputStream(ch));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(part);
+      return new ZipSink(part, finalFile, scratchDir, ch, new ZipArchiveOutputStream(ch), keep);
+    } catch (RuntimeException e) {
+      ch.close();
+      PrivateFiles.deleteQuietly(part);
       throw e;
     }
   }
@@ -95,6 +115,9 @@ public final class ZipSink implements EntrySink, AutoCloseable {
           Files.copy(scratch, zip);
           zip.closeArchiveEntry();
         }
+        if (keep.contains(name)) {
+          kept.put(name, scratch);
+        }
         return size;
       }
 
@@ -103,19 +126,51 @@ public final class ZipSink implements EntrySink, AutoCloseable {
         if (!closed) {
           closed = true;
           os.close();
-          Files.deleteIfExists(scratch);
+          if (!scratch.equals(kept.get(name))) {
+            Files.deleteIfExists(scratch);
+          }
         }
       }
     };
   }
 
-  /** Finishes the zip and gives it its final name. Entries committed afterwards are refused. */
-  public synchronized Path seal() throws IOException {
+  @Override
+  public Optional<InputStream> committed(String name) throws IOException {
+    Path p = kept.get(name);
+    return p == null ? Optional.empty() : Optional.of(Files.newInputStream(p));
+  }
+
+  /**
+   * Finishes the zip, measures it through the handle it was written with, and gives it its final name, which never
+   * replaces an existing file: when that name is taken, {@code <name>-2.zip} and so on. Entries committed afterwards
+   * are refused.
+   *
+   * @throws FileAlreadyExistsException when nine names are taken
+   */
+  public synchronized SealedFile seal() throws IOException {
     sealed = true;
     zip.finish();
+    channel.force(true);
+    SealedFile readBack = SealedFile.measure(finalFile, channel);
     zip.close();
-    Files.move(partFile, finalFile, StandardCopyOption.ATOMIC_MOVE);
-    return finalFile;
+    // A file of our name found there (planted, or a packet of the same second) is kept: ours takes the next name.
+    for (int n = 1; ; n++) {
+      Path name = n == 1 ? finalFile : numbered(finalFile, n);
+      try {
+        PrivateFiles.publish(partFile, name);
+        return readBack.renamed(name);
+      } catch (FileAlreadyExistsException e) {
+        if (n == 9) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Path numbered(Path file, int n) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return file.resolveSibling(dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n);
   }
 
   /** Removes the scratch directory, and the partial archive unless it was sealed. Never throws. */

@@ -1,6 +1,7 @@
 package dev.supportpacket.agent.report;
 
 import dev.supportpacket.agent.AppIdentity;
+import dev.supportpacket.agent.ContainerIdentity;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,6 +42,11 @@ public final class Metadata {
     m.put("pid", app.pid());
     m.put("app", app.name());
     m.put("trigger", trigger);
+    // Only what the process can see of itself: container and pod ids, the pod's name, the cgroup's limits.
+    Map<String, Object> container = ContainerIdentity.self().toMap();
+    if (!container.isEmpty()) {
+      m.put("container", container);
+    }
     Map<String, Object> sanitizer = new LinkedHashMap<>();
     sanitizer.put("version", sanitizerVersion);
     sanitizer.put("site_key", siteKey);

@@ -3,6 +3,7 @@ package dev.supportpacket.agent.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditFileTest {
   @TempDir Path dir;
 
+  /** With the key beside the file, as for a user without a state directory: the tests keep out of the real one. */
   private FileTarget target(Path file, FileTarget.Settings s) {
+    s.keyDirectory = Optional::empty;
     return new FileTarget("t", r -> file, AuditFormat.json(null), true, EnumSet.allOf(AuditRecord.Level.class), s);
   }
 
@@ -216,6 +220,73 @@ class AuditFileTest {
     log.submit(AuditRecord.builder(AuditRecord.PACKET_CREATE).status(AuditRecord.Status.FAILED).build());
     assertTrue(log.awaitIdle(10_000));
     assertEquals(List.of("failed"), got.stream().map(AuditRecord::status).collect(Collectors.toList()));
+  }
+
+  @Test
+  void aHugeSparseAuditFileIsNotReadWholeAndNotAppendedTo() throws Exception {
+    Path file = dir.resolve("support-packet-audit.jsonl");
+    try (java.nio.channels.FileChannel ch = dev.supportpacket.agent.packet.PrivateFiles.createNew(file)) {
+      ch.write(java.nio.ByteBuffer.allocate(1), (1L << 30) - 1); // 1 GB of zeros, sparse
+    }
+    java.io.IOException e = assertThrows(java.io.IOException.class,
+        () -> target(file, new FileTarget.Settings()).write(List.of(record(1))));
+    assertTrue(e.getMessage().contains("Move it away"), e.getMessage());
+    assertEquals(1L << 30, Files.size(file), "nothing appended");
+  }
+
+  @Test
+  void anAuditFileLinkedToDevZeroIsRefusedAndItsRecordsGoToTheFallback() throws Exception {
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Path file = Files.createSymbolicLink(shared.resolve("support-packet-audit.jsonl"), Path.of("/dev/zero"));
+    Path fallback = Files.createDirectory(dir.resolve("state")).resolve("support-packet-audit.jsonl");
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.fallback = () -> fallback;
+    target(file, s).write(List.of(record(1)));
+    assertTrue(Files.isSymbolicLink(file));
+    List<String> l = lines(fallback);
+    assertEquals(2, l.size(), "record and seal, in the fallback: " + l);
+    assertTrue(l.get(0).contains("/tmp/p1.zip"), l::toString);
+  }
+
+  @Test
+  void aPrecreatedFileOthersCanWriteIsNotUsed() throws Exception {
+    Path file = Files.createFile(dir.resolve("support-packet-audit.jsonl"));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+    dev.supportpacket.agent.packet.PrivateFiles.UntrustedFileException e = assertThrows(
+        dev.supportpacket.agent.packet.PrivateFiles.UntrustedFileException.class,
+        () -> target(file, new FileTarget.Settings()).write(List.of(record(1))));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertEquals(0, Files.size(file));
+  }
+
+  @Test
+  void theChainContinuesWhenTheLastSealIsManyChunksBack() throws Exception {
+    Path file = dir.resolve("support-packet-audit.jsonl");
+    FileTarget.Settings s = new FileTarget.Settings();
+    s.sealEvery = 150;
+    FileTarget t = target(file, s);
+    String filler = "x".repeat(1500);
+    for (int i = 0; i < 320; i++) {
+      t.write(List.of(AuditRecord.builder(AuditRecord.PACKET_CREATE).meta("n", i).meta("pad", filler).build()));
+    }
+    assertTrue(Files.size(file) > 6 * FileTarget.CHUNK, "the last seal lies chunks back: " + Files.size(file));
+    AuditVerifier.Result r = verify(file);
+    assertNull(r.problem, r.notes::toString);
+    assertTrue(r.notes.get(0).contains("320 records") && r.notes.get(0).contains("2 seal(s)"), r.notes::toString);
+  }
+
+  @Test
+  void theDefaultKeyLivesInTheStateDirectoryNotBesideTheLog() throws Exception {
+    Path file = dir.resolve("support-packet-audit.jsonl");
+    Path state = Files.createDirectory(dir.resolve("state"));
+    FileTarget.Settings s = new FileTarget.Settings();
+    FileTarget t = new FileTarget("t", r -> file, AuditFormat.json(null), true, EnumSet.allOf(AuditRecord.Level.class), s);
+    s.keyDirectory = () -> Optional.of(state);
+    t.write(List.of(record(1)));
+    assertTrue(Files.exists(state.resolve(FileTarget.DEFAULT_KEY)));
+    assertFalse(Files.exists(dir.resolve("support-packet-audit.key")), "no key beside the packets");
+    AuditVerifier.Result r = new AuditVerifier(state.resolve("support-packet-audit.pub"), null).verify(file);
+    assertNull(r.problem, r.notes::toString);
   }
 
   static final class RecordingTarget implements AuditTarget {

@@ -1,6 +1,7 @@
 package dev.supportpacket.agent.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -73,6 +74,81 @@ class AuditQueueTest {
       Thread.sleep(20);
     }
     assertEquals(0, auditThreads(), "no audit thread left while idle");
+  }
+
+  /** Writes to one "file" per record (its meta dir); the file "full" hangs until released, as a full disk's would. */
+  static final class PerFileTarget implements AuditTarget {
+    final CountDownLatch fullEntered = new CountDownLatch(1);
+    final CountDownLatch fullFreed = new CountDownLatch(1);
+    final List<String> written = Collections.synchronizedList(new ArrayList<>());
+    volatile int interrupted;
+
+    @Override
+    public String name() {
+      return "files";
+    }
+
+    @Override
+    public boolean accepts(AuditRecord.Level level) {
+      return true;
+    }
+
+    @Override
+    public String laneOf(AuditRecord r) {
+      return String.valueOf(r.meta().get("dir"));
+    }
+
+    @Override
+    public void write(List<AuditRecord> batch) throws java.io.IOException {
+      for (AuditRecord r : batch) {
+        if ("full".equals(r.meta().get("dir"))) {
+          fullEntered.countDown();
+          try {
+            fullFreed.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            interrupted++;
+            throw new java.io.InterruptedIOException("stopped");
+          }
+        }
+        written.add(r.meta().get("dir") + ":" + r.event());
+      }
+    }
+  }
+
+  @Test
+  void aFileThatHangsHoldsBackOnlyItsOwnRecords() throws Exception {
+    PerFileTarget target = new PerFileTarget();
+    AuditLog log = new AuditLog(List.of(target), 10, null);
+    log.submit(AuditRecord.builder("a").meta("dir", "full").build());
+    assertTrue(target.fullEntered.await(30, TimeUnit.SECONDS));
+    log.submit(AuditRecord.builder("b").meta("dir", "healthy").build());
+    log.submit(AuditRecord.builder("c").meta("dir", "healthy").build());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (target.written.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(List.of("healthy:b", "healthy:c"), target.written, "written while the other file hangs");
+    target.fullFreed.countDown();
+    assertTrue(log.awaitIdle(30_000));
+    assertEquals(List.of("healthy:b", "healthy:c", "full:a"), target.written);
+  }
+
+  @Test
+  void aWriteThatOverrunsItsDeadlineIsStoppedAndTriedAgain() throws Exception {
+    PerFileTarget target = new PerFileTarget();
+    AuditLog log = new AuditLog(List.of(target), 10, null);
+    log.submit(AuditRecord.builder("a").meta("dir", "full").build());
+    assertTrue(target.fullEntered.await(30, TimeUnit.SECONDS));
+    assertFalse(log.awaitIdle(300), "the write hangs");
+    assertEquals(List.of("files (full)"), log.stopOverrunning(100));
+    assertTrue(log.awaitIdle(30_000), "a stopped write counts as failed: it no longer holds up whoever waits");
+    assertEquals(1, target.interrupted, "the hanging write was stopped");
+    target.fullFreed.countDown();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (target.written.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(List.of("full:a"), target.written, "tried again after the back-off");
   }
 
   private static long auditThreads() {

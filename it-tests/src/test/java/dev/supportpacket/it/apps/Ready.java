@@ -1,12 +1,12 @@
 package dev.supportpacket.it.apps;
 
 /** The line every target app prints once it is set up; then it waits until its parent (the test) goes away. */
-final class Ready {
+public final class Ready {
   static final String LINE = "ready";
 
   private Ready() {}
 
-  static void announce() throws InterruptedException {
+  public static void announce() throws InterruptedException {
     // Never outlive the test JVM, even if it is killed.
     ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
     System.out.println(LINE);

@@ -32,7 +32,7 @@ import java.util.Set;
  * or program argument that exists and has a config extension.
  */
 public final class ConfigDiscovery {
-  static final List<String> CONFIG_EXTENSIONS = List.of("yml", "yaml", "properties", "json", "xml", "conf", "toml");
+  static final List<String> CONFIG_EXTENSIONS = List.of("yml", "yaml", "properties", "json", "xml", "conf", "toml", "ini");
   private static final List<String> APP_EXTENSIONS = List.of("properties", "yml", "yaml");
   private static final List<String> LOGGING_CONFIGS = List.of(
       "logback.xml", "logback-spring.xml", "logback-test.xml", "log4j2.xml", "log4j2-spring.xml", "log4j2-test.xml",
@@ -97,6 +97,7 @@ public final class ConfigDiscovery {
   public List<ConfigFile> discover() {
     Found found = new Found();
     springLocations(found);
+    serverConfigs(found);
     for (String name : LOGGING_CONFIGS) {
       diskFile(found, workDir.resolve(name), "working directory");
       diskFile(found, workDir.resolve("config").resolve(name), "working directory config/");
@@ -238,6 +239,68 @@ public final class ConfigDiscovery {
         // not a path after all
       }
     }
+  }
+
+  /**
+   * The configuration of the common servers, from the base directory they run in: Tomcat's {@code catalina.base},
+   * Jetty's {@code jetty.base} (the working directory when started by {@code start.jar}), WildFly's
+   * {@code jboss.server.config.dir}. The application's own files are found by the class path search.
+   */
+  private void serverConfigs(Found found) {
+    for (String key : List.of("catalina.base", "catalina.home")) {
+      String base = properties.get(key);
+      if (base != null && !base.isEmpty()) {
+        for (String f : List.of("server.xml", "catalina.properties", "logging.properties", "context.xml")) {
+          diskFile(found, Paths.get(base, "conf", f), "Tomcat " + key + " conf/");
+        }
+      }
+    }
+    String command = properties.getOrDefault("sun.java.command", "");
+    String jetty = properties.get("jetty.base");
+    boolean startedByJetty =
+        command.startsWith("org.eclipse.jetty.start.Main") || command.matches("(\\S*/)?start\\.jar\\b.*");
+    if (jetty == null && startedByJetty) {
+      jetty = workDir.toString();
+    }
+    if (jetty != null && !jetty.isEmpty()) {
+      Path base = Paths.get(jetty);
+      diskFile(found, base.resolve("start.ini"), "Jetty jetty.base");
+      for (Path ini : listing(base.resolve("start.d"), ".ini")) {
+        diskFile(found, ini, "Jetty jetty.base start.d/");
+      }
+      diskFile(found, base.resolve("resources").resolve("jetty-logging.properties"), "Jetty jetty.base resources/");
+      for (String name : LOGGING_CONFIGS) {
+        diskFile(found, base.resolve("resources").resolve(name), "Jetty jetty.base resources/");
+      }
+    }
+    String jboss = properties.get("jboss.server.config.dir");
+    if (jboss == null && properties.get("jboss.server.base.dir") != null) {
+      jboss = Paths.get(properties.get("jboss.server.base.dir"), "configuration").toString();
+    }
+    if (jboss != null && !jboss.isEmpty()) {
+      diskFile(found, Paths.get(jboss, properties.getOrDefault("jboss.server.default.config", "standalone.xml")),
+          "WildFly jboss.server.config.dir");
+    }
+  }
+
+  /** Regular files of {@code dir} ending in {@code suffix}, sorted, at most 100: a directory listing only. */
+  private static List<Path> listing(Path dir, String suffix) {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return out;
+    }
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
+      for (Path f : files) {
+        if (out.size() == 100) {
+          break;
+        }
+        out.add(f);
+      }
+    } catch (IOException | RuntimeException e) {
+      // unreadable: nothing from it
+    }
+    Collections.sort(out);
+    return out;
   }
 
   static boolean hasConfigExtension(String name) {

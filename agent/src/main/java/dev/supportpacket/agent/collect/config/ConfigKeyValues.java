@@ -67,6 +67,7 @@ final class ConfigKeyValues {
         break;
       case "conf":
       case "toml":
+      case "ini":
         String section = "";
         for (String line : text.split("\r?\n")) {
           String l = line.trim();

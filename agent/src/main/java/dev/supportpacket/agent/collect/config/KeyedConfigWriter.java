@@ -33,6 +33,7 @@ final class KeyedConfigWriter {
       case "properties":
       case "conf":
       case "toml":
+      case "ini":
         writeProperties(text, out, !extension.equals("properties"));
         break;
       case "yml":

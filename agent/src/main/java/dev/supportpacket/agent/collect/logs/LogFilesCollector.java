@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes the application's log files under {@code logs/} and {@code logs/index.yaml}. Active logs first, each its
+ * Writes the application's log files under {@code logs/}, {@code logs/index.yaml} and {@code logs/summary.json}
+ * (ERROR/WARN counts, exception types, templates, the last error: see {@link LogSummary}). Active logs first, each its
  * last {@code logTail} MB; then rolled files, newest first, each at most {@code logTail} MB too, until the total
  * reaches {@code logBudget} MB. Whole lines only; gzip files are decompressed; everything passes the sanitizer.
  * When no log file is found it is skipped, and the reason lists everything that was checked.
@@ -59,6 +60,7 @@ public final class LogFilesCollector implements Collector {
         Comparator.reverseOrder()));
     long budget = options.logBudgetBytes();
     Set<String> names = new HashSet<>();
+    LogSummary summary = new LogSummary();
     List<Object> included = new ArrayList<>();
     List<Object> left = new ArrayList<>();
     for (LogFile f : files) {
@@ -80,8 +82,12 @@ public final class LogFilesCollector implements Collector {
       long limit = Math.min(options.logTailBytes(), budget);
       LogTail.Copied[] copied = new LogTail.Copied[1];
       try {
+        String date = fileDate(f);
+        // The summary reads the lines after the sanitizer: it is made of what the packet holds, nothing more.
+        LogSummary.Tap tap = summary.observe(entry, date, java.io.Writer.nullWriter());
         packet.addText(entry, out -> copied[0] = LogTail.copy(f.path, f.gzip(), f.role == LogFile.Role.ACTIVE,
-            limit, out));
+            limit, out), tap);
+        tap.finish();
       } catch (IOException e) {
         item.put("reason", "cannot read: " + e);
         left.add(item);
@@ -106,6 +112,12 @@ public final class LogFilesCollector implements Collector {
     }
     index.put("checked", checked);
     packet.addYaml("logs/index.yaml", index);
+    packet.addJson("logs/summary.json", summary.toJson());
+  }
+
+  /** The day a file was last written, for layouts that print the time of day only (logback's default). */
+  private static String fileDate(LogFile f) {
+    return java.time.Instant.ofEpochMilli(modified(f)).atZone(java.time.ZoneId.systemDefault()).toLocalDate().toString();
   }
 
   /** {@code logs/} + the path relative to the working directory (or {@code abs/…}), without {@code .gz}. */
@@ -121,7 +133,7 @@ public final class LogFilesCollector implements Collector {
 
   private static String uniqueName(String name, Set<String> taken) {
     String n = name;
-    for (int i = 2; !taken.add(n) || n.equals("logs/index.yaml"); i++) {
+    for (int i = 2; !taken.add(n) || n.equals("logs/index.yaml") || n.equals("logs/summary.json"); i++) {
       n = name + "~" + i;
     }
     return n;

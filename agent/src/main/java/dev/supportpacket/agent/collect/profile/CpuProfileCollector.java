@@ -51,6 +51,7 @@ public final class CpuProfileCollector implements Collector {
     // Recording costs native memory only; reading and rewriting the recording afterwards costs heap.
     Headroom.require(PROFILE_STEP);
     Path raw = ctx.scratchPath("cpu", ".jfr");
+    packet.note(JfrStackDepth.raise());
     try {
       record(ctx, raw);
       Headroom.require(PROFILE_STEP);

@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.collect.profile;
 
+import dev.supportpacket.agent.collect.FrameNames;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Turns execution samples into folded stacks, {@code root;caller;callee count} per line, most frequent first: the
- * input of flamegraph.pl, speedscope and every other flame-graph tool. Only class and method names are kept.
+ * input of flamegraph.pl, speedscope and every other flame-graph tool. Only class and method names are kept, hidden
+ * classes {@linkplain FrameNames normalised} so that one lambda folds into one stack.
  */
 final class FoldedStacks {
   private FoldedStacks() {}
@@ -55,7 +57,7 @@ final class FoldedStacks {
         sb.append(';');
       }
       // A ';' or ' ' inside a name would break the format; neither occurs in JVM class or method names.
-      sb.append(f.getMethod().getType().getName()).append('.').append(f.getMethod().getName());
+      sb.append(FrameNames.normalise(f.getMethod().getType().getName())).append('.').append(f.getMethod().getName());
     }
     return sb.toString();
   }

@@ -1,8 +1,10 @@
 package dev.supportpacket.agent.collect.threads;
 
 import java.lang.management.ThreadInfo;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,5 +51,29 @@ final class Deadlocks {
       ids[i++] = id;
     }
     return ids;
+  }
+
+  /** The deadlocks one by one: each cycle's thread ids in "waits for" order, starting from its lowest id. */
+  static List<List<Long>> cycles(ThreadInfo[] dump) {
+    Map<Long, Long> waitsFor = new HashMap<>();
+    for (ThreadInfo t : dump) {
+      if (t != null && t.getLockOwnerId() >= 0) {
+        waitsFor.put(t.getThreadId(), t.getLockOwnerId());
+      }
+    }
+    long[] ids = in(dump);
+    java.util.Arrays.sort(ids);
+    Set<Long> placed = new LinkedHashSet<>();
+    List<List<Long>> cycles = new ArrayList<>();
+    for (long id : ids) {
+      List<Long> cycle = new ArrayList<>();
+      for (Long t = id; t != null && placed.add(t); t = waitsFor.get(t)) {
+        cycle.add(t);
+      }
+      if (!cycle.isEmpty()) {
+        cycles.add(cycle);
+      }
+    }
+    return cycles;
   }
 }

@@ -2,6 +2,7 @@ package dev.supportpacket.agent.collect.threads;
 
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.collect.FrameNames;
 import dev.supportpacket.agent.packet.Packet;
 import java.io.IOException;
 import java.io.Writer;
@@ -11,12 +12,18 @@ import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Writes {@code threads/threads.txt}: deadlocks first, then every thread with its state, complete stack (unlike
+ * Writes {@code threads/threads.txt}: deadlocks first, then every thread, deadlocked ones first, then by CPU time
+ * used, the agent's own last and marked; each with its state, complete stack (unlike
  * {@link ThreadInfo#toString()}, which stops at 8 frames), the monitors it holds and the lock it waits for. Locked
  * ownable synchronizers (ReentrantLock and friends) are listed for deadlocked threads only; see {@link #collect}.
  */
@@ -66,26 +73,59 @@ public final class ThreadDumpCollector implements Collector {
       for (long id : deadlocked) {
         ThreadInfo t = byId.get(id);
         if (t != null) {
-          writeThread(w, t, mx);
+          writeThread(w, t, cpuNanos(mx, id));
         }
       }
       w.write("--- all threads ---\n\n");
     } else {
       w.write("No deadlock found.\n\n");
     }
+    // Read once: the order and the figures printed must agree, and CPU time moves on while we write.
+    Map<Long, Long> cpu = new HashMap<>();
     for (ThreadInfo t : all) {
       if (t != null) {
-        writeThread(w, byId.get(t.getThreadId()), mx);
+        cpu.put(t.getThreadId(), cpuNanos(mx, t.getThreadId()));
       }
+    }
+    for (ThreadInfo t : ordered(all, deadlocked, cpu)) {
+      writeThread(w, byId.get(t.getThreadId()), cpu.get(t.getThreadId()));
     }
   }
 
-  private static void writeThread(Writer w, ThreadInfo t, ThreadMXBean mx) throws IOException {
+  /**
+   * The interesting threads first: deadlocked ones, then by CPU time used, most first; the agent's own threads last
+   * (they are marked too), since the application's problem is never in them.
+   */
+  static List<ThreadInfo> ordered(ThreadInfo[] all, long[] deadlocked, Map<Long, Long> cpu) {
+    Set<Long> stuck = new HashSet<>();
+    for (long id : deadlocked) {
+      stuck.add(id);
+    }
+    List<ThreadInfo> list = new ArrayList<>();
+    for (ThreadInfo t : all) {
+      if (t != null) {
+        list.add(t);
+      }
+    }
+    list.sort(Comparator.comparing((ThreadInfo t) -> ThreadSnapshot.isAgent(t))
+        .thenComparing(t -> !stuck.contains(t.getThreadId()))
+        .thenComparing(t -> -cpu.get(t.getThreadId())));
+    return list;
+  }
+
+  private static long cpuNanos(ThreadMXBean mx, long id) {
+    return mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() ? mx.getThreadCpuTime(id) : -1;
+  }
+
+  /** @param cpu the thread's CPU time in ns, -1 when unknown */
+  private static void writeThread(Writer w, ThreadInfo t, long cpu) throws IOException {
     StringBuilder sb = new StringBuilder();
     sb.append(quoted(t)).append(t.isDaemon() ? " daemon" : "").append(" prio=").append(t.getPriority());
-    long cpu = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() ? mx.getThreadCpuTime(t.getThreadId()) : -1;
     if (cpu >= 0) {
       sb.append(" cpu=").append(cpu / 1_000_000).append("ms");
+    }
+    if (ThreadSnapshot.isAgent(t)) {
+      sb.append(" [support-packet agent]");
     }
     if (t.isSuspended()) {
       sb.append(" suspended");
@@ -97,7 +137,7 @@ public final class ThreadDumpCollector implements Collector {
     StackTraceElement[] stack = t.getStackTrace();
     MonitorInfo[] monitors = t.getLockedMonitors();
     for (int depth = 0; depth < stack.length; depth++) {
-      sb.append("\tat ").append(stack[depth]).append('\n');
+      sb.append("\tat ").append(FrameNames.of(stack[depth])).append('\n');
       if (depth == 0 && t.getLockInfo() != null) {
         sb.append("\t- ").append(waitVerb(t)).append(' ').append(describe(t.getLockInfo()));
         if (t.getLockOwnerName() != null) {

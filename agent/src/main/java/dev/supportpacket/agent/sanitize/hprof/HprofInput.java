@@ -4,10 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
- * Reads an HPROF stream and echoes every byte it consumes to a sink, except the ranges consumed with
- * {@link #replace}: so a rewriter only says what to blank, and every record keeps its exact structure and size.
+ * Reads an HPROF stream and echoes every byte it consumes to a sink, the ranges consumed with {@link #replace}
+ * overwritten first: so a rewriter only says what to blank, and every record keeps its exact structure and size.
  * With no sink (the first pass) nothing is echoed and large ranges are skipped.
  */
 final class HprofInput {
@@ -18,9 +19,11 @@ final class HprofInput {
   private final OutputStream sink;
   private final byte[] buf = new byte[BUFFER];
   /** One byte per element: '*' (byte[] in Latin-1 strings, UTF8 records). */
-  static final Fill STARS = new Fill(new byte[] {'*'});
+  static final Fill STARS = new Fill((byte) '*');
   /** Two bytes per element, big-endian: '*' as a char. */
-  static final Fill CHAR_STARS = new Fill(new byte[] {0, '*'});
+  static final Fill CHAR_STARS = new Fill((byte) 0, (byte) '*');
+  /** Numbers and booleans: 0, false. */
+  static final Fill ZEROS = new Fill((byte) 0);
   private int pos;
   private int limit;
   /** Start of the bytes in buf consumed but not yet echoed. */
@@ -101,24 +104,25 @@ final class HprofInput {
     }
   }
 
-  /** Consumes n bytes and writes n bytes of {@code fill} in their place. */
+  /**
+   * Consumes n bytes and puts n bytes of {@code fill} in their place. They are overwritten in the buffer and echoed
+   * with the bytes around them: blanking a 4-byte field costs no write of its own.
+   */
   void replace(long n, Fill fill) throws IOException {
     if (sink == null) {
       skip(n);
       return;
     }
-    flushEcho();
     long done = 0;
     while (done < n) {
-      if (pos == limit && !refill(1, true)) {
-        throw new EOFException("HPROF input ends inside a record");
+      if (pos == limit) {
+        need(1);
       }
       int k = (int) Math.min(n - done, limit - pos);
-      sink.write(fill.bytes, (int) (done % fill.period), k);
+      fill.write(buf, pos, k, (int) (done % fill.period));
       pos += k;
       consumed += k;
       done += k;
-      echoFrom = pos; // replaced, never echoed: the next refill must not write these bytes
     }
   }
 
@@ -172,16 +176,32 @@ final class HprofInput {
     return true;
   }
 
-  /** A constant pattern, repeated to one buffer's length (plus a period, so that any phase fits). */
+  /** A constant pattern of one or two bytes, repeated over the bytes it replaces. */
   static final class Fill {
     final int period;
-    final byte[] bytes;
+    private final byte first;
+    private final byte second;
 
-    Fill(byte[] pattern) {
-      this.period = pattern.length;
-      this.bytes = new byte[BUFFER + pattern.length];
-      for (int i = 0; i < bytes.length; i++) {
-        bytes[i] = pattern[i % period];
+    private Fill(byte first) {
+      this.period = 1;
+      this.first = first;
+      this.second = first;
+    }
+
+    private Fill(byte first, byte second) {
+      this.period = 2;
+      this.first = first;
+      this.second = second;
+    }
+
+    /** Writes k bytes of the pattern into buf from off, starting at {@code phase} within the pattern. */
+    void write(byte[] buf, int off, int k, int phase) {
+      if (period == 1) {
+        Arrays.fill(buf, off, off + k, first);
+        return;
+      }
+      for (int i = 0; i < k; i++) {
+        buf[off + i] = ((phase + i) & 1) == 0 ? first : second;
       }
     }
   }

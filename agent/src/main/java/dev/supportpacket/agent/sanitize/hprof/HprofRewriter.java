@@ -5,11 +5,20 @@ import java.util.function.LongConsumer;
 
 /**
  * One walk over an HPROF 1.0.x stream, record by record and, inside heap dump segments, sub-record by sub-record.
- * The first pass (no sink) collects the ids of the UTF8 records that name something: classes (LOAD CLASS), fields
- * (CLASS DUMP) and stack frames' methods, signatures and source files. The second pass echoes everything except:
- * the contents of char[] and byte[] arrays (where String values live), and UTF8 records that name nothing; HotSpot
- * dumps its whole symbol table, which also holds every string literal of every loaded class (the values of
- * {@code static final String} constants among them).
+ * The first pass (no sink) learns the {@link DumpFacts}: the ids of the UTF8 records that name something (classes,
+ * fields, stack frames' methods, signatures and source files) and each class's field types. The second pass echoes
+ * everything except what a heap holds as values, which it blanks in place:
+ *
+ * <ul>
+ *   <li>the contents of every primitive array: char[] and byte[] (where String values live) become '*', every other
+ *       (int[], long[], … where BigInteger magnitudes and crypto providers' key words live) zeros;
+ *   <li>every primitive field value: of instances, static fields and constant pool entries, zeros (a key can sit in
+ *       the long or int fields of a cipher's state);
+ *   <li>UTF8 records that name nothing: HotSpot dumps its whole symbol table, which also holds every string literal
+ *       of every loaded class (the values of {@code static final String} constants among them).
+ * </ul>
+ *
+ * <p>References (object ids), class and field names, array lengths and instance sizes stay: the object graph.
  *
  * <p>Anything it does not know (an unknown tag, a sub-record running past its segment) is an IOException: the caller
  * drops the entry rather than pass bytes it does not understand.
@@ -21,21 +30,11 @@ final class HprofRewriter {
   private static final int STACK_FRAME = 0x04;
   private static final int HEAP_DUMP = 0x0C;
   private static final int HEAP_DUMP_SEGMENT = 0x1C;
-  // basic types
-  private static final int OBJECT = 2;
-  private static final int BOOLEAN = 4;
-  private static final int CHAR = 5;
-  private static final int FLOAT = 6;
-  private static final int DOUBLE = 7;
-  private static final int BYTE = 8;
-  private static final int SHORT = 9;
-  private static final int INT = 10;
-  private static final int LONG = 11;
 
   private static final long PROGRESS_STEP = 64L << 20;
 
   private final HprofInput in;
-  private final LongSet names;
+  private final DumpFacts facts;
   private final boolean collecting;
   private final LongConsumer progress;
   private int idSize;
@@ -47,18 +46,20 @@ final class HprofRewriter {
   static final class Counts {
     long charArrays;
     long byteArrays;
-    long textBytes;
+    long numberArrays;
+    long primitiveFields;
+    long unknownLayouts;
     long unnamedUtf8;
     long keptUtf8;
   }
 
   /**
-   * @param names filled in the first pass ({@code collecting}), read in the second
+   * @param facts filled in the first pass ({@code collecting}), read in the second
    * @param progress told the bytes consumed every 64 MB
    */
-  HprofRewriter(HprofInput in, LongSet names, boolean collecting, LongConsumer progress) {
+  HprofRewriter(HprofInput in, DumpFacts facts, boolean collecting, LongConsumer progress) {
     this.in = in;
-    this.names = names;
+    this.facts = facts;
     this.collecting = collecting;
     this.progress = progress;
   }
@@ -92,7 +93,7 @@ final class HprofRewriter {
       case UTF8: {
         long id = in.id(idSize);
         long text = length - idSize;
-        if (collecting || names.contains(id)) {
+        if (collecting || facts.isName(id)) {
           counts.keptUtf8++;
           in.pass(text);
         } else {
@@ -139,7 +140,7 @@ final class HprofRewriter {
 
   private void name(long id) {
     if (collecting) {
-      names.add(id);
+      facts.addName(id);
     }
   }
 
@@ -168,11 +169,9 @@ final class HprofRewriter {
         case 0x20:
           classDump();
           break;
-        case 0x21: { // instance dump: id, stack serial, class id, byte count, field values
-          in.pass(idSize + 4L + idSize);
-          in.pass(in.u4());
+        case 0x21:
+          instanceDump();
           break;
-        }
         case 0x22: { // object array: id, stack serial, count, class id, elements
           in.pass(idSize + 4L);
           long count = in.u4();
@@ -193,23 +192,67 @@ final class HprofRewriter {
   }
 
   private void classDump() throws IOException {
-    // class id, stack serial, super, loader, signers, protection domain, 2 reserved, instance size
-    in.pass(idSize + 4L + 6L * idSize + 4);
+    long id = in.id(idSize);
+    in.u4(); // stack serial
+    long superId = in.id(idSize);
+    // loader, signers, protection domain, 2 reserved, instance size
+    in.pass(5L * idSize + 4);
     int constants = in.u2();
     for (int i = 0; i < constants; i++) {
       in.u2(); // pool index
-      in.pass(size(in.u1()));
+      value(in.u1());
     }
     int statics = in.u2();
     for (int i = 0; i < statics; i++) {
       name(in.id(idSize));
-      // A String-typed static is an object id; its text is in a char[] or byte[] scrubbed where it is dumped.
-      in.pass(size(in.u1()));
+      value(in.u1());
     }
     int fields = in.u2();
+    byte[] types = new byte[fields];
     for (int i = 0; i < fields; i++) {
       name(in.id(idSize));
-      in.u1(); // type
+      int type = in.u1();
+      BasicType.size(type, idSize); // an unknown type fails here, before any instance depends on it
+      types[i] = (byte) type;
+    }
+    if (collecting) {
+      facts.addClass(id, superId, types);
+    }
+  }
+
+  /** A constant pool entry's or static field's value: a reference stays, a primitive becomes 0. */
+  private void value(int type) throws IOException {
+    int size = BasicType.size(type, idSize);
+    if (BasicType.isReference(type)) {
+      in.pass(size);
+    } else {
+      counts.primitiveFields++;
+      in.replace(size, HprofInput.ZEROS);
+    }
+  }
+
+  private void instanceDump() throws IOException {
+    in.pass(idSize + 4L); // object id, stack serial
+    long classId = in.id(idSize);
+    long bytes = in.u4();
+    if (collecting) {
+      in.pass(bytes);
+      return;
+    }
+    FieldRuns runs = facts.runsOf(classId, idSize);
+    if (runs.bytes != bytes) {
+      // Not laid out as its class says (or no class said): its references cannot be told from its numbers.
+      counts.unknownLayouts++;
+      in.replace(bytes, HprofInput.ZEROS);
+      return;
+    }
+    counts.primitiveFields += runs.primitiveFields;
+    for (int i = 0; i < runs.lengths.length; i++) {
+      if (runs.references[i]) {
+        in.pass(runs.lengths[i]);
+      } else {
+        in.replace(runs.lengths[i], HprofInput.ZEROS);
+      }
     }
   }
 
@@ -217,38 +260,16 @@ final class HprofRewriter {
     in.pass(idSize + 4L); // array id, stack serial
     long count = in.u4();
     int type = in.u1();
-    long bytes = count * size(type);
-    if (type == CHAR) {
+    long bytes = count * BasicType.size(type, idSize);
+    if (type == BasicType.CHAR) {
       counts.charArrays++;
-      counts.textBytes += bytes;
       in.replace(bytes, HprofInput.CHAR_STARS);
-    } else if (type == BYTE) {
+    } else if (type == BasicType.BYTE) {
       counts.byteArrays++;
-      counts.textBytes += bytes;
       in.replace(bytes, HprofInput.STARS);
     } else {
-      in.pass(bytes);
-    }
-  }
-
-  private int size(int type) throws IOException {
-    switch (type) {
-      case OBJECT:
-        return idSize;
-      case BOOLEAN:
-      case BYTE:
-        return 1;
-      case CHAR:
-      case SHORT:
-        return 2;
-      case FLOAT:
-      case INT:
-        return 4;
-      case DOUBLE:
-      case LONG:
-        return 8;
-      default:
-        throw new IOException("unknown HPROF basic type " + type);
+      counts.numberArrays++;
+      in.replace(bytes, HprofInput.ZEROS);
     }
   }
 }

@@ -16,22 +16,28 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Rewrites a HotSpot heap dump (HPROF 1.0.2) into a gzip stream with every text-holding byte replaced and every
+ * Rewrites a HotSpot heap dump (HPROF 1.0.2) into a gzip stream with every value the heap holds blanked and every
  * record's structure and size kept, so that Eclipse MAT and VisualVM still open it and show the object graph, sizes,
  * class names and field names.
  *
  * <p>Replaced by {@code '*'}: the contents of every char[] and byte[] (String values, in UTF-16 or Latin-1, and
  * every other byte buffer), and UTF8 records that name no class, field or stack frame method (string literals of
- * loaded classes, thread names). Kept: class, field and method names, the object graph, array lengths, instance
- * sizes, and every other primitive value (int, long, double, boolean, short, float fields and arrays).
+ * loaded classes, thread names). Replaced by zeros: the contents of every other primitive array (a BigInteger's
+ * int[], a provider's long[] key words) and every primitive field value of instances, statics and constant pools.
+ * Kept: class, field and method names, references (the object graph), array lengths and instance sizes.
  *
- * <p>Two passes over the file: the first collects which UTF8 records are names (they precede the records that
- * use them), the second rewrites and compresses. The first reads only record headers and seeks past bodies.
+ * <p>Two passes over the file: the first learns which UTF8 records are names (they precede the records that use
+ * them) and each class's field types; the second rewrites and compresses. The first seeks past array and instance
+ * bodies.
  */
 public final class HprofScrubber implements BinaryScrubber {
   /** Count names in report.txt. */
   public static final String CHAR_ARRAYS = "hprof-char-arrays";
   public static final String BYTE_ARRAYS = "hprof-byte-arrays";
+  public static final String NUMBER_ARRAYS = "hprof-number-arrays";
+  public static final String PRIMITIVE_FIELDS = "hprof-primitive-fields";
+  /** Instances whose class layout was not known: every byte of their fields, references too, is zeroed. */
+  public static final String UNKNOWN_LAYOUTS = "hprof-unknown-layouts";
   public static final String UNNAMED_SYMBOLS = "hprof-symbols";
 
   private final LongConsumer progress;
@@ -43,9 +49,9 @@ public final class HprofScrubber implements BinaryScrubber {
 
   @Override
   public void scrub(Path source, OutputStream out, EntryScrubber text) throws IOException {
-    LongSet names = new LongSet();
+    DumpFacts facts = new DumpFacts();
     try (InputStream in = Files.newInputStream(source)) {
-      new HprofRewriter(new HprofInput(in, null), names, true, n -> {}).run();
+      new HprofRewriter(new HprofInput(in, null), facts, true, n -> {}).run();
     }
     HprofRewriter rewriter;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(source), 1 << 16);
@@ -60,12 +66,17 @@ public final class HprofScrubber implements BinaryScrubber {
             flush(); // the caller owns out
           }
         })) {
-      rewriter = new HprofRewriter(new HprofInput(in, gz), names, false, progress);
+      rewriter = new HprofRewriter(new HprofInput(in, gz), facts, false, progress);
       rewriter.run();
     }
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put(CHAR_ARRAYS, clamp(rewriter.counts.charArrays));
     counts.put(BYTE_ARRAYS, clamp(rewriter.counts.byteArrays));
+    counts.put(NUMBER_ARRAYS, clamp(rewriter.counts.numberArrays));
+    counts.put(PRIMITIVE_FIELDS, clamp(rewriter.counts.primitiveFields));
+    if (rewriter.counts.unknownLayouts > 0) {
+      counts.put(UNKNOWN_LAYOUTS, clamp(rewriter.counts.unknownLayouts));
+    }
     counts.put(UNNAMED_SYMBOLS, clamp(rewriter.counts.unnamedUtf8));
     text.addCounts(counts);
   }

@@ -36,6 +36,31 @@ class ConfigDiscoveryTest {
   }
 
   @Test
+  void tomcatJettyAndWildFlyConfigIsFoundFromTheirBaseDirectories(@TempDir Path dir) throws Exception {
+    Path tomcat = Files.createDirectories(dir.resolve("tomcat/conf"));
+    Files.writeString(tomcat.resolve("server.xml"), "<Server port=\"8005\"/>\n");
+    Files.writeString(tomcat.resolve("catalina.properties"), "a=1\n");
+    Files.writeString(tomcat.resolve("logging.properties"), "handlers=x\n");
+    Path jetty = Files.createDirectories(dir.resolve("jetty-base/start.d"));
+    Files.writeString(jetty.resolve("http.ini"), "--module=http\njetty.http.port=8080\n");
+    Files.writeString(jetty.resolve("notes.txt"), "not config\n");
+    Files.createDirectories(dir.resolve("jetty-base/resources"));
+    Files.writeString(dir.resolve("jetty-base/resources/jetty-logging.properties"), "a=1\n");
+    Path wildfly = Files.createDirectories(dir.resolve("wildfly/standalone/configuration"));
+    Files.writeString(wildfly.resolve("standalone.xml"), "<server/>\n");
+    ConfigDiscovery d = new ConfigDiscovery(Map.of("catalina.base", dir.resolve("tomcat").toString(),
+        "jboss.server.base.dir", dir.resolve("wildfly/standalone").toString(),
+        "sun.java.command", "start.jar jetty.http.port=8080"), Map.of(), List.of(), dir.resolve("jetty-base"),
+        List.of());
+    List<String> names = names(d.discover());
+    for (String expected : List.of("start.d/http.ini", "resources/jetty-logging.properties", "server.xml",
+        "catalina.properties", "logging.properties", "standalone.xml")) {
+      assertTrue(names.stream().anyMatch(n -> n.endsWith(expected)), expected + " in " + names);
+    }
+    assertTrue(names.stream().noneMatch(n -> n.endsWith("notes.txt")), names.toString());
+  }
+
+  @Test
   void profilesFromTheEnvironmentAndLocationsFromArgumentsCount(@TempDir Path dir) throws Exception {
     Path elsewhere = Files.createDirectories(dir.resolve("etc/app"));
     Files.writeString(elsewhere.resolve("application-dev.yml"), "a: 1\n");

@@ -19,6 +19,20 @@ public final class HprofReader {
   public final Map<String, Integer> primitiveArrays = new TreeMap<>();
   /** Field names of each class, from its CLASS DUMP. */
   public final Map<String, java.util.List<String>> fieldsByClass = new TreeMap<>();
+  /** Non-null references in instance fields, statics, constant pools and object arrays. */
+  public long referenceCount;
+  /** A digest of every reference with where it is (object and slot): equal digests, the same object graph. */
+  public long referenceDigest;
+  /** A digest of every array's id and length. */
+  public long arrayLengthDigest;
+  /** Primitive values that are not zero, in fields, statics, constant pools and arrays other than char[] and byte[]. */
+  public long nonZeroNumbers;
+
+  private final Map<Long, Long> superIds = new HashMap<>();
+  private final Map<Long, byte[]> fieldTypes = new HashMap<>();
+  /** Instances are read before, or after, their class: their fields are walked at the end. */
+  private final java.util.List<long[]> instanceIds = new java.util.ArrayList<>();
+  private final java.util.List<byte[]> instanceFields = new java.util.ArrayList<>();
 
   private final Map<Long, Long> classNameIds = new HashMap<>();
   private final Map<Long, Integer> instancesById = new HashMap<>();
@@ -73,6 +87,54 @@ public final class HprofReader {
       }
     }
     instancesById.forEach((classId, n) -> instancesByClass.merge(className(classId), n, Integer::sum));
+    for (int i = 0; i < instanceIds.size(); i++) {
+      instanceValues(instanceIds.get(i)[0], instanceIds.get(i)[1], instanceFields.get(i));
+    }
+  }
+
+  /** Walks an instance's field values by its class's layout: own fields first, then its super class's. */
+  private void instanceValues(long objectId, long classId, byte[] values) throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(values);
+    int slot = 0;
+    for (long c = classId; c != 0; c = superIds.get(c)) {
+      if (!fieldTypes.containsKey(c)) {
+        throw new IOException("instance " + objectId + " of a class without CLASS DUMP: " + c);
+      }
+      for (byte type : fieldTypes.get(c)) {
+        byte[] v = new byte[size(type)];
+        b.get(v);
+        value(objectId, slot++, type, v);
+      }
+    }
+    if (b.hasRemaining()) {
+      throw new IOException("instance " + objectId + " has " + b.remaining() + " bytes past its fields");
+    }
+  }
+
+  private void value(long holder, int slot, int type, byte[] v) {
+    long x = 0;
+    for (byte e : v) {
+      x = (x << 8) | (e & 0xff);
+    }
+    if (type == 2) {
+      if (x != 0) {
+        referenceCount++;
+        referenceDigest += mix(holder * 31 + slot) ^ mix(x);
+      }
+    } else if (x != 0) {
+      nonZeroNumbers++;
+    }
+  }
+
+  private static long mix(long v) {
+    long h = v * 0x9E3779B97F4A7C15L;
+    return h ^ (h >>> 29);
+  }
+
+  private byte[] bytes(DataInputStream in, long n) throws IOException {
+    byte[] b = new byte[(int) n];
+    in.readFully(b);
+    return b;
   }
 
   private String className(long classId) {
@@ -100,53 +162,77 @@ public final class HprofReader {
           break;
         case 0x20: {
           long classId = id(in);
-          read += idSize + skip(in, 4 + 6 * idSize + 4);
+          in.readInt();
+          superIds.put(classId, id(in));
+          read += 2 * idSize + 4 + skip(in, 5 * idSize + 4);
           int cp = in.readUnsignedShort();
           read += 2;
           for (int i = 0; i < cp; i++) {
-            in.readUnsignedShort();
-            read += 3 + skip(in, size(in.readUnsignedByte()));
+            int index = in.readUnsignedShort();
+            int type = in.readUnsignedByte();
+            value(classId, -1 - index, type, bytes(in, size(type)));
+            read += 3 + size(type);
           }
           int statics = in.readUnsignedShort();
           read += 2;
           for (int i = 0; i < statics; i++) {
             id(in);
-            read += idSize + 1 + skip(in, size(in.readUnsignedByte()));
+            int type = in.readUnsignedByte();
+            value(classId, -100_000 - i, type, bytes(in, size(type)));
+            read += idSize + 1 + size(type);
           }
           int fields = in.readUnsignedShort();
           read += 2;
           java.util.List<String> names = new java.util.ArrayList<>();
+          byte[] types = new byte[fields];
           for (int i = 0; i < fields; i++) {
             names.add(utf8.getOrDefault(id(in), "?"));
-            in.readUnsignedByte();
+            types[i] = (byte) in.readUnsignedByte();
             read += idSize + 1;
           }
           fieldsByClass.put(className(classId), names);
+          fieldTypes.put(classId, types);
           break;
         }
         case 0x21: {
-          id(in);
+          long objectId = id(in);
           in.readInt();
           long classId = id(in);
           int n = in.readInt();
-          read += 2 * idSize + 8 + skip(in, n);
+          instanceIds.add(new long[] {objectId, classId});
+          instanceFields.add(bytes(in, n));
+          read += 2 * idSize + 8 + n;
           instancesById.merge(classId, 1, Integer::sum);
           break;
         }
         case 0x22: {
-          id(in);
+          long arrayId = id(in);
           in.readInt();
           int n = in.readInt();
           id(in);
-          read += 2 * idSize + 8 + skip(in, (long) n * idSize);
+          for (int i = 0; i < n; i++) {
+            value(arrayId, i, 2, bytes(in, idSize));
+          }
+          arrayLengthDigest += mix(arrayId) ^ mix(n);
+          read += 2 * idSize + 8 + (long) n * idSize;
           break;
         }
         case 0x23: {
-          id(in);
+          long arrayId = id(in);
           in.readInt();
           int n = in.readInt();
           int type = in.readUnsignedByte();
-          read += idSize + 9 + skip(in, (long) n * size(type));
+          byte[] elements = bytes(in, (long) n * size(type));
+          if (type != 5 && type != 8) {
+            for (byte e : elements) {
+              if (e != 0) {
+                nonZeroNumbers++;
+                break;
+              }
+            }
+          }
+          arrayLengthDigest += mix(arrayId) ^ mix(n);
+          read += idSize + 9 + elements.length;
           primitiveArrays.merge(Integer.toString(type), 1, Integer::sum);
           break;
         }

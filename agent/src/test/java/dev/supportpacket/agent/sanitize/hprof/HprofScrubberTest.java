@@ -14,13 +14,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +66,48 @@ class HprofScrubberTest {
     }
   }
 
+  /**
+   * Key material as a heap holds it: an RSA private key (BigIntegers: int[] magnitudes), an AES key (byte[]) and a
+   * cipher initialised with it (its expanded key in int[]), the private exponent as long limbs least significant
+   * first (as some providers keep numbers), and the AES key in two long fields (as a cipher's state may keep it).
+   */
+  static final class KeyHolder {
+    final RSAPrivateCrtKey rsa;
+    final SecretKey aes;
+    final Cipher cipher;
+    final long[] limbs;
+    final long keyHigh;
+    final long keyLow;
+
+    KeyHolder() throws GeneralSecurityException {
+      KeyPairGenerator rsaGen = KeyPairGenerator.getInstance("RSA");
+      rsaGen.initialize(2048);
+      this.rsa = (RSAPrivateCrtKey) rsaGen.generateKeyPair().getPrivate();
+      KeyGenerator aesGen = KeyGenerator.getInstance("AES");
+      aesGen.init(256);
+      this.aes = aesGen.generateKey();
+      this.cipher = Cipher.getInstance("AES/ECB/NoPadding");
+      cipher.init(Cipher.ENCRYPT_MODE, aes);
+      cipher.update(new byte[16]); // the expanded key is made on first use
+      long[] words = new long[(rsa.getPrivateExponent().bitLength() + 63) / 64];
+      for (int i = 0; i < words.length; i++) {
+        words[i] = rsa.getPrivateExponent().shiftRight(64 * i).longValue();
+      }
+      this.limbs = words;
+      ByteBuffer key = ByteBuffer.wrap(aes.getEncoded());
+      this.keyHigh = key.getLong();
+      this.keyLow = key.getLong();
+    }
+
+    KeyWindows windows() {
+      byte[] aesFirst16 = Arrays.copyOf(aes.getEncoded(), 16);
+      return new KeyWindows().add("d", rsa.getPrivateExponent()).add("p", rsa.getPrimeP())
+          .add("q", rsa.getPrimeQ()).add("aes", aes.getEncoded()).add("aes-in-long-fields", aesFirst16);
+    }
+  }
+
+  static KeyHolder keys;
+
   static final List<Holder> HOLDERS = new ArrayList<>();
 
   @BeforeAll
@@ -65,6 +115,11 @@ class HprofScrubberTest {
     dir = tmp;
     for (int i = 0; i < 3; i++) {
       HOLDERS.add(new Holder(FIELD_SECRET, new ArrayList<>(List.of("plain", LIST_SECRET))));
+    }
+    try {
+      keys = new KeyHolder();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
     raw = tmp.resolve("test.hprof");
     ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(raw.toString(), true);
@@ -128,8 +183,15 @@ class HprofScrubberTest {
   }
 
   @Test
-  void intFieldsStay() throws IOException {
-    // 42 as a big-endian int is in the raw dump's Holder instances and must still be: only text is replaced.
+  void keyMaterialIsInTheRawDumpAndNotInTheScrubbedOne() throws IOException {
+    KeyWindows windows = keys.windows();
+    // The test proves something only if the raw dump holds every one of them, in arrays and in fields.
+    assertEquals(windows.names(), windows.foundIn(Files.readAllBytes(raw)));
+    assertEquals(List.of(), windows.foundIn(scrub(raw)));
+  }
+
+  @Test
+  void bytesChangeOnlyIntoTheFills() throws IOException {
     byte[] after = scrub(raw);
     byte[] before = Files.readAllBytes(raw);
     int diffs = 0;
@@ -138,7 +200,22 @@ class HprofScrubberTest {
         diffs++;
       }
     }
-    assertEquals(0, diffs, "bytes changed only into the '*' fill");
+    assertEquals(0, diffs, "bytes changed only into the '*' or zero fill");
+  }
+
+  @Test
+  void referencesAndArrayLengthsStayWhileTheirValuesGo() throws IOException {
+    HprofReader before;
+    try (InputStream in = Files.newInputStream(raw)) {
+      before = HprofReader.read(in);
+    }
+    HprofReader after = HprofReader.read(new ByteArrayInputStream(scrub(raw)));
+    assertEquals(before.referenceCount, after.referenceCount, "every reference of instances, statics and arrays");
+    assertEquals(before.referenceDigest, after.referenceDigest, "each from the same place to the same object");
+    assertEquals(before.arrayLengthDigest, after.arrayLengthDigest);
+    assertTrue(after.referenceCount > 10_000, () -> "references read: " + after.referenceCount);
+    assertTrue(before.nonZeroNumbers > 0);
+    assertEquals(0, after.nonZeroNumbers, "no non-zero primitive value in fields or number arrays");
   }
 
   @Test

@@ -1,0 +1,59 @@
+package dev.supportpacket.agent.collect.threads;
+
+import dev.supportpacket.agent.collect.CollectContext;
+import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.Packet;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes {@code threads/snapshots.json}: three snapshots of every thread, at the start, the middle and the end of the
+ * profile window, which it overlaps (it starts with the profile and sleeps in between). JFR writes a blocking event
+ * only when the wait ends, so a deadlock or a starved pool leaves no event in 5 s; three snapshots show it, and the
+ * CPU time of each thread between them says which one burns a core.
+ */
+public final class ThreadSnapshotsCollector implements Collector {
+  @Override
+  public String id() {
+    return "thread-snapshots";
+  }
+
+  @Override
+  public Duration timeout(PacketOptions options) {
+    return options.profileDuration().plusSeconds(30);
+  }
+
+  @Override
+  public void collect(CollectContext ctx, Packet packet) throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long half = ctx.options().profileDuration().toMillis() / 2;
+    List<ThreadSnapshot> taken = new ArrayList<>();
+    taken.add(ThreadSnapshot.take(mx, "start"));
+    Thread.sleep(half);
+    taken.add(ThreadSnapshot.take(mx, "middle"));
+    Thread.sleep(half);
+    taken.add(ThreadSnapshot.take(mx, "end"));
+    packet.addJson("threads/snapshots.json", json(taken));
+  }
+
+  static Map<String, Object> json(List<ThreadSnapshot> taken) {
+    List<Object> snapshots = new ArrayList<>();
+    for (ThreadSnapshot s : taken) {
+      snapshots.add(s.toJson());
+    }
+    // A deadlock never resolves itself: the last snapshot holds every one the window saw.
+    List<List<Long>> deadlocks = Deadlocks.cycles(taken.get(taken.size() - 1).threads);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", 1);
+    m.put("max_depth", ThreadSnapshot.MAX_DEPTH);
+    m.put("snapshots", snapshots);
+    m.put("deadlocks", deadlocks);
+    return m;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.supportpacket.agent.collect.threads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.supportpacket.agent.collect.CollectContext;
+import dev.supportpacket.agent.collect.Progress;
+import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.packet.MemorySink;
+import dev.supportpacket.agent.packet.Packet;
+import dev.supportpacket.agent.sanitize.Sanitizer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Snapshots into an in-memory packet, in this test JVM, with a thread burning CPU and one blocked on its owner. */
+class ThreadSnapshotsCollectorTest {
+  @TempDir Path scratch;
+  private final MemorySink sink = new MemorySink();
+  private final Packet packet = new Packet(Sanitizer.withRandomKey(), sink);
+  private volatile boolean stop;
+  private Thread burner;
+  private Thread holder;
+  private Thread waiter;
+
+  @AfterEach
+  void stopThreads() throws InterruptedException {
+    stop = true;
+    for (Thread t : new Thread[] {burner, holder, waiter}) {
+      if (t != null) {
+        t.interrupt();
+        t.join(5_000);
+      }
+    }
+  }
+
+  @Test
+  void showTheBurnersCpuGrowthAndWhoHoldsTheLockOthersWaitFor() throws Exception {
+    burner = daemon("invoice-recalculation", () -> {
+      double x = 0;
+      while (!stop) {
+        x += Math.sqrt(x + 1);
+      }
+    });
+    Object ledger = new Object();
+    CountDownLatch held = new CountDownLatch(1);
+    holder = daemon("ledger-writer token=Planted-Secret-Token-77", () -> {
+      synchronized (ledger) {
+        held.countDown();
+        sleepQuietly();
+      }
+    });
+    held.await();
+    waiter = daemon("ledger-reader", () -> {
+      synchronized (ledger) {
+        stop = stop || false;
+      }
+    });
+    PacketOptions options = PacketOptions.builder().profileDuration(Duration.ofSeconds(1)).build();
+    new ThreadSnapshotsCollector().collect(new CollectContext(options, scratch, Progress.NONE), packet);
+
+    String text = sink.text("threads/snapshots.json");
+    assertFalse(text.contains("Planted-Secret-Token-77"), "thread names pass the sanitizer");
+    JsonNode json = new ObjectMapper().readTree(text);
+    assertEquals(1, json.get("version").asInt());
+    JsonNode snaps = json.get("snapshots");
+    assertEquals(3, snaps.size());
+    assertEquals("start", snaps.get(0).get("label").asText());
+    assertEquals("end", snaps.get(2).get("label").asText());
+    long span = snaps.get(2).get("at_ms").asLong() - snaps.get(0).get("at_ms").asLong();
+    assertTrue(span >= 900, "the snapshots span the window: " + span);
+
+    long cpuStart = thread(snaps.get(0), burner.getId()).get("cpu_ns").asLong();
+    long cpuEnd = thread(snaps.get(2), burner.getId()).get("cpu_ns").asLong();
+    assertTrue(cpuEnd - cpuStart > 100_000_000L, "burner used CPU in the window: " + (cpuEnd - cpuStart));
+    JsonNode burning = thread(snaps.get(2), burner.getId());
+    assertEquals("RUNNABLE", burning.get("state").asText());
+    assertTrue(burning.get("stack").get(0).asText().contains("ThreadSnapshotsCollectorTest"), burning.toString());
+
+    JsonNode w = thread(snaps.get(2), waiter.getId());
+    assertEquals("BLOCKED", w.get("state").asText());
+    assertEquals(holder.getId(), w.get("lock_owner_id").asLong());
+    String lock = w.get("lock").asText();
+    assertTrue(lock.matches("java\\.lang\\.Object@[0-9a-f]+"), lock);
+    JsonNode h = thread(snaps.get(2), holder.getId());
+    assertEquals(lock, h.get("locked").get(0).asText(), "the owner lists the same lock");
+    assertTrue(h.get("name").asText().startsWith("ledger-writer"));
+    assertTrue(json.get("deadlocks").isEmpty());
+    assertTrue(thread(snaps.get(2), Thread.currentThread().getId()).get("stack").size()
+        <= ThreadSnapshot.MAX_DEPTH);
+  }
+
+  private static JsonNode thread(JsonNode snapshot, long id) {
+    for (JsonNode t : snapshot.get("threads")) {
+      if (t.get("id").asLong() == id) {
+        return t;
+      }
+    }
+    throw new AssertionError("no thread " + id + " in " + snapshot.get("label"));
+  }
+
+  private static Thread daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
