@@ -4,6 +4,7 @@ import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.boot.AgentBridge;
 import dev.supportpacket.agent.boot.Daemon;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.options.AgentArgs;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
@@ -82,7 +83,16 @@ public final class AgentCore implements AgentBridge {
         return;
       }
       PacketOptions options = PacketOptions.parse(args);
+      Optional<String> heapTooFull = Headroom.now().refusalToStart();
+      if (heapTooFull.isPresent()) {
+        // Not audited either: the audit log's code and keys cost heap too; the CLI tells the operator.
+        status.failed(FailureKind.HEAP_TOO_FULL, heapTooFull.get());
+        return;
+      }
       Daemon.start("main", () -> service().create(options, status));
+      // No MBean for later requests: it would keep this loader, and the packet code with it, in the heap for good
+      // (some 4 MB with the MBean server); the CLI's next request loads the agent again, which finds this loader
+      // while it lives (AgentClassLoader.bridgeForAttach).
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
       PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()), Optional.empty(),

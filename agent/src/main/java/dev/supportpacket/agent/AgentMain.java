@@ -97,7 +97,7 @@ public final class AgentMain {
   public static void agentmain(String args, Instrumentation inst) {
     try {
       boolean loadedBefore = markLoaded() > 1;
-      AgentClassLoader.bridge().packetOnAttach(args, loadedBefore);
+      AgentClassLoader.bridgeForAttach().packetOnAttach(args, loadedBefore);
     } catch (Throwable t) {
       // Only when the packet code cannot even be loaded (a damaged jar): the CLI follows the status file.
       PacketOptions.statusFileIn(args)

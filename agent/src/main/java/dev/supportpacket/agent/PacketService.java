@@ -6,6 +6,7 @@ import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.DefaultCollectors;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;
 import dev.supportpacket.agent.findings.Analysis;
@@ -33,6 +34,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -51,6 +53,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PacketService {
   /** Below this much free space in the output directory no packet is started. */
   static final long MIN_FREE_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * How long learning the secrets of the config files may take: normally well under a second; a read that blocks (a
+   * hung network mount) must not hold the packet, and the claim with it, for ever.
+   */
+  static final Duration LEARN_DEADLINE = Duration.ofSeconds(15);
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -142,6 +150,10 @@ public final class PacketService {
   private PacketResult write(PacketOptions options, TriggerContext trigger, AppIdentity app, long startedAt,
       String stamp, Path file, StatusFile status, PacketAudit.Facts facts) {
     Path dir = file.getParent();
+    Optional<String> heapTooFull = Headroom.now().refusalToStart();
+    if (heapTooFull.isPresent()) {
+      return PacketResult.failed(FailureKind.HEAP_TOO_FULL, heapTooFull.get());
+    }
     PacketResult refused = checkOutputDir(dir, HeapDumpCollector.diskNeeded(options));
     if (refused != null) {
       facts.outputRefused();
@@ -174,7 +186,7 @@ public final class PacketService {
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
           packet, () -> {
             ProcessSecrets.learnInto(sanitizer);
-            ConfigSecrets.learnInto(sanitizer);
+            ConfigSecrets.learnInto(sanitizer, LEARN_DEADLINE);
             packet.open();
           });
       status.phase("writing", 0);
@@ -191,6 +203,9 @@ public final class PacketService {
       facts.collected(outcomes, packet.entries());
       packet.addText(PacketAudit.ENTRY, w -> w.write(PacketAudit.inPacketJson(options, trigger, facts, report.complete())));
       return PacketResult.written(sink.seal(), report.complete());
+    } catch (ConfigSecrets.NotLearned e) {
+      // Fail closed: a value the sanitizer does not know would leave in clear wherever it appears without its key.
+      return PacketResult.failed(FailureKind.INTERNAL, e.getMessage());
     } catch (IOException e) {
       String msg = String.valueOf(e.getMessage());
       return msg.contains("No space left")

@@ -70,6 +70,11 @@ final class PacketOptionsMixin {
    * (their constructors validate), so that a bad value is a usage error here rather than a refusal from the target.
    */
   PacketOptions.Builder toBuilder() throws CliFailure {
+    if (timeout != null && timeout < 1) {
+      // Would give up at once while the agent goes on writing the packet in the target.
+      throw new CliFailure(ExitCode.USAGE, "--timeout must be at least 1 second, not " + timeout
+          + "; leave it out to wait the profile duration plus 120 s");
+    }
     if (!histogram.equals("all") && !histogram.equals("live")) {
       throw new CliFailure(ExitCode.USAGE, "--histogram must be all or live, not " + histogram);
     }
@@ -129,8 +134,9 @@ final class PacketOptionsMixin {
       return null;
     }
     Path p = file.toAbsolutePath().normalize();
-    if (!Files.isReadable(p)) {
-      throw new CliFailure(ExitCode.USAGE, option + " " + p + " is not a readable file");
+    // A FIFO or a device would block the packet's start in the target, waiting for a writer for ever.
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new CliFailure(ExitCode.USAGE, option + " " + p + " is not a readable regular file");
     }
     return p;
   }

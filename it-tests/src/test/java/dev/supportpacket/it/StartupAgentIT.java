@@ -223,7 +223,8 @@ class StartupAgentIT {
       assertTrue(second.err.contains("asking the running agent"), second::toString);
       assertEquals("attach", new PacketZip(second.packet()).yaml("metadata.yaml").get("trigger"));
       assertEquals("2", systemProperty(jdk, target, "dev.supportpacket.agent.loads"));
-      // A JMX trigger is the startup agent's, chosen by the operator; an attach leaves none behind.
+      // A JMX trigger is the startup agent's, chosen by the operator; an attach leaves none behind (and an MBean
+      // would keep the packet code in the heap for good, issue 12).
       assertEquals("(not set)", systemProperty(jdk, target, "dev.supportpacket.agent.version"));
       Leftovers.assertNone(jdk, target, dir);
     }

@@ -3,6 +3,7 @@ package dev.supportpacket.agent.boot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
@@ -22,7 +23,8 @@ import java.util.Enumeration;
  *
  * <p>The parent is the platform class loader: the packet code sees the JDK and itself, never the application's classes
  * (an application with its own, older Jackson keeps it, and so do we), and the application does not see ours. One
- * instance per JVM, so that every trigger reaches the same packet service.
+ * instance lives at a time, so that every trigger reaches the same packet service; an attach's instance is dropped
+ * when nothing of it runs or stays registered (see {@link #lastAttach}).
  */
 public final class AgentClassLoader extends ClassLoader {
   /** Where the packet code lies in the agent jar, stored uncompressed (see the agent pom's assembly). */
@@ -31,10 +33,17 @@ public final class AgentClassLoader extends ClassLoader {
   private static final String CORE_CLASS = "dev.supportpacket.agent.AgentCore";
 
   /**
-   * The one loader of this JVM, and with it the one packet service: every trigger (attach, signal, JMX) must reach
-   * the same one so that they exclude each other. Created on the first trigger, never at premain.
+   * The loader kept for the JVM's life once a trigger that stays (startup agent, signal, JMX) has used it: every
+   * trigger must reach the same packet service so that they exclude each other.
    */
   private static AgentClassLoader shared;
+  /**
+   * The loader of the last attach, not kept: what holds it is its own running threads. A later trigger reuses it while
+   * it lives, so that every trigger reaches the same packet service (one packet at a time); once nothing holds it, the
+   * JVM unloads the packet code and frees its heap (measured: some 4 MB with its statics and the JDK's caches of it),
+   * which a nearly full heap needs back.
+   */
+  private static WeakReference<AgentClassLoader> lastAttach = new WeakReference<>(null);
   private AgentBridge bridge;
 
   static {
@@ -74,13 +83,30 @@ public final class AgentClassLoader extends ClassLoader {
    * @throws Exception why the packet code cannot be loaded
    */
   public static AgentBridge bridge() throws Exception {
-    AgentClassLoader loader = shared();
-    synchronized (loader) {
-      if (loader.bridge == null) {
-        loader.bridge = loader.loadClass(CORE_CLASS).asSubclass(AgentBridge.class).getConstructor().newInstance();
+    return shared().bridgeOf();
+  }
+
+  /**
+   * Like {@link #bridge}, for an attach: the packet code is loaded by a loader that no static field keeps (see
+   * {@link #lastAttach}), unless a loader lives already.
+   */
+  public static AgentBridge bridgeForAttach() throws Exception {
+    AgentClassLoader loader;
+    synchronized (AgentClassLoader.class) {
+      loader = shared != null ? shared : lastAttach.get();
+      if (loader == null) {
+        loader = create();
+        lastAttach = new WeakReference<>(loader);
       }
-      return loader.bridge;
     }
+    return loader.bridgeOf();
+  }
+
+  private synchronized AgentBridge bridgeOf() throws Exception {
+    if (bridge == null) {
+      bridge = loadClass(CORE_CLASS).asSubclass(AgentBridge.class).getConstructor().newInstance();
+    }
+    return bridge;
   }
 
   /** The bridge's interface comes from our parent's side (the class the caller knows), never from the nested jar. */
@@ -94,16 +120,21 @@ public final class AgentClassLoader extends ClassLoader {
 
   private static synchronized AgentClassLoader shared() throws IOException {
     if (shared == null) {
-      URL agentJar = agentJar();
-      Path path;
-      try {
-        path = Paths.get(agentJar.toURI());
-      } catch (java.net.URISyntaxException | RuntimeException e) {
-        throw new IOException("the agent jar's location " + agentJar + " is not a file", e);
-      }
-      shared = new AgentClassLoader(NestedJar.open(path, NESTED_JAR), agentJar);
+      AgentClassLoader attached = lastAttach.get();
+      shared = attached != null ? attached : create();
     }
     return shared;
+  }
+
+  private static AgentClassLoader create() throws IOException {
+    URL agentJar = agentJar();
+    Path path;
+    try {
+      path = Paths.get(agentJar.toURI());
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      throw new IOException("the agent jar's location " + agentJar + " is not a file", e);
+    }
+    return new AgentClassLoader(NestedJar.open(path, NESTED_JAR), agentJar);
   }
 
   /**

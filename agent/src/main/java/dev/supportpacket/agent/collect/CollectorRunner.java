@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs the collectors in parallel, each on its own daemon thread, and is the one place that catches their failures,
  * enforces their deadlines and records their outcomes. A collector that overruns is interrupted and reported as
- * failed; the packet is finished without it.
+ * failed; the packet is finished without it. On a nearly full heap ({@link Headroom#tight}) they run one at a time.
  */
 public final class CollectorRunner {
   /**
@@ -37,6 +37,14 @@ public final class CollectorRunner {
    */
   public List<Outcome> run(List<Collector> collectors, CollectContext ctx, Packet packet, Runnable meanwhile) {
     Map<Collector, Outcome> outcomes = new HashMap<>();
+    // Side by side, the collectors' allocations add up; on a nearly full heap only one of them allocates at a time.
+    Headroom headroom = Headroom.now();
+    boolean oneAtATime = headroom.tight();
+    if (oneAtATime) {
+      packet.note("collectors ran one after another instead of side by side, to spare the application: "
+          + headroom.fullness());
+      meanwhile.run();
+    }
     for (boolean lastWave : new boolean[] {false, true}) {
       Map<Collector, Run> running = new LinkedHashMap<>();
       for (Collector c : collectors) {
@@ -46,11 +54,13 @@ public final class CollectorRunner {
         Optional<String> off = offReason(c, ctx);
         if (off.isPresent()) {
           outcomes.put(c, Outcome.off(c.id(), off.get()));
+        } else if (oneAtATime) {
+          outcomes.put(c, new Run(c, ctx, packet.ownedBy(c.id())).await());
         } else {
           running.put(c, new Run(c, ctx, packet.ownedBy(c.id())));
         }
       }
-      if (!lastWave) {
+      if (!lastWave && !oneAtATime) {
         try {
           meanwhile.run();
         } catch (RuntimeException | Error e) {

@@ -10,6 +10,8 @@ public enum FailureKind {
   NO_SPACE,
   /** Another packet is being written in this JVM. */
   ALREADY_RUNNING,
+  /** The target's heap is too full for the packet code to run in it without risk. */
+  HEAP_TOO_FULL,
   /** Anything else; the message says what. */
   INTERNAL
 }

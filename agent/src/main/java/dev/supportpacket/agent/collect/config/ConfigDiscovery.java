@@ -347,7 +347,8 @@ public final class ConfigDiscovery {
           try {
             asFound = Paths.get(url.toURI());
             real = asFound.toRealPath();
-            if (!found.paths.add(real)) {
+            // Never open a FIFO or a device that a class path directory holds: a read would wait for a writer forever.
+            if (!Files.isRegularFile(real) || !found.paths.add(real)) {
               continue;
             }
           } catch (URISyntaxException | IOException | RuntimeException e) {

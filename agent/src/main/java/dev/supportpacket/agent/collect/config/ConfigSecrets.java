@@ -1,8 +1,12 @@
 package dev.supportpacket.agent.collect.config;
 
+import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.sanitize.Sanitizer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Learns the secrets written in the application's config files before any collector runs, so that a password from
@@ -12,18 +16,58 @@ import java.util.Map;
 public final class ConfigSecrets {
   private ConfigSecrets() {}
 
-  /** Learns from every discovered file it can read and parse; a file it cannot is left to the text filter. Never throws. */
-  public static void learnInto(Sanitizer sanitizer) {
-    List<ConfigFile> files;
-    try {
-      files = ConfigDiscovery.ofThisProcess().discover();
-    } catch (RuntimeException | LinkageError e) {
-      return;
-    }
-    for (ConfigFile f : files) {
-      if (f.refusal().isEmpty()) {
-        learnFrom(sanitizer, f);
+  /**
+   * Learns from every discovered file it can read and parse, on a thread of its own, for at most {@code deadline}. A
+   * file it cannot read or parse is left to the text filter.
+   *
+   * @throws NotLearned when learning overran (a read that blocks: a hung network mount); the learning thread is
+   *     interrupted and left behind, a daemon that ends when its read returns, and learns into nothing that is used
+   */
+  public static void learnInto(Sanitizer sanitizer, Duration deadline) {
+    learnInto(sanitizer, deadline, ConfigDiscovery::ofThisProcess);
+  }
+
+  static void learnInto(Sanitizer sanitizer, Duration deadline, Supplier<ConfigDiscovery> discovery) {
+    AtomicReference<String> reading = new AtomicReference<>("the list of config files");
+    Thread learner = Daemon.start("learn-config", () -> {
+      List<ConfigFile> files;
+      try {
+        files = discovery.get().discover();
+      } catch (RuntimeException | LinkageError e) {
+        return;
       }
+      for (ConfigFile f : files) {
+        if (Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        if (f.refusal().isEmpty()) {
+          reading.set(f.location());
+          learnFrom(sanitizer, f);
+        }
+      }
+    });
+    try {
+      learner.join(deadline.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (learner.isAlive()) {
+      learner.interrupt();
+      throw new NotLearned("the secrets of the config files were not learned within " + deadline.toSeconds()
+          + " s: reading " + reading.get() + " did not return (a hung network mount, or a special file?); no"
+          + " packet was written, since their values could not be scrubbed from it; fix the mount or ask again");
+    }
+  }
+
+  /**
+   * Learning overran its deadline; the message names what it was reading. Unchecked: it crosses the collector
+   * runner, which cancels the collectors on its way out.
+   */
+  public static final class NotLearned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotLearned(String message) {
+      super(message);
     }
   }
 

@@ -4,6 +4,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.collect.Progress;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
@@ -81,6 +82,8 @@ public final class HeapDumpCollector implements Collector {
 
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
+    // A live dump forces a full GC, and the scrubber keeps the dump's string ids in our heap.
+    Headroom.require("the heap dump");
     boolean live = mode(ctx.options()) == PacketOptions.HeapDump.LIVE;
     // dumpHeap wants a name ending in .hprof and refuses an existing file: a fresh scratch path, not created.
     Path raw = ctx.scratchPath("heap", ".hprof");

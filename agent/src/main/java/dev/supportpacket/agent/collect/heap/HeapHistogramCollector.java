@@ -3,6 +3,7 @@ package dev.supportpacket.agent.collect.heap;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.DiagnosticCommands;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.packet.Packet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ public final class HeapHistogramCollector implements Collector {
       header = "# all objects, unreachable ones included (no GC was forced; --histogram=live counts live objects)"
           + (YoungCollections.awaitNext(wait) ? "; taken right after a young collection, when garbage is least\n" : "\n");
     }
+    // The walk itself allocates nothing in the heap, but its text (about 100 bytes per class) arrives as one String.
+    Headroom.require("the heap histogram");
     String histogram = DiagnosticCommands.run("gcClassHistogram", args.toArray(new String[0]));
     packet.addText("heap/histogram.txt", w -> {
       w.write(header);

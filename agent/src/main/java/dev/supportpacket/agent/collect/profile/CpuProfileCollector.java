@@ -2,6 +2,7 @@ package dev.supportpacket.agent.collect.profile;
 
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
@@ -30,6 +31,8 @@ public final class CpuProfileCollector implements Collector {
   static final Duration SAMPLE_PERIOD =
       Runtime.version().feature() < 19 ? Duration.ofMillis(2) : Duration.ofMillis(10);
 
+  private static final String PROFILE_STEP = "the CPU profile";
+
   @Override
   public String id() {
     return "cpu-profile";
@@ -45,10 +48,13 @@ public final class CpuProfileCollector implements Collector {
     if (!FlightRecorder.isAvailable()) {
       throw new Skipped("JFR is not available in this JVM (started with -XX:-FlightRecorder?)");
     }
+    // Recording costs native memory only; reading and rewriting the recording afterwards costs heap.
+    Headroom.require(PROFILE_STEP);
     Path raw = ctx.scratchPath("cpu", ".jfr");
     packet.note(JfrStackDepth.raise());
     try {
       record(ctx, raw);
+      Headroom.require(PROFILE_STEP);
       packet.addText("profile/cpu-folded.txt", w -> FoldedStacks.write(raw, w));
       try {
         packet.addBinary("profile/cpu.jfr", new JfrScrubber(Set.of(EXECUTION_SAMPLE)), raw);
