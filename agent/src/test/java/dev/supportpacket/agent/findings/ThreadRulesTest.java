@@ -84,10 +84,7 @@ class ThreadRulesTest {
   void loopStarvedOfCpuByABusyMachineIsAHotSpotWhenItOwnsTheProfile() {
     String[] loop = {"com.acme.report.ReportRenderer.layout(ReportRenderer.java:88)", "com.acme.report.ReportRenderer.render(ReportRenderer.java:40)"};
     // A fifth of a core, measured on a loaded 2-core machine, in the same method each time.
-    Fixture f = packet()
-        .snapshot(0, thread(7, "report-renderer", "RUNNABLE", 1000, loop))
-        .snapshot(1000, thread(7, "report-renderer", "RUNNABLE", 1200, loop))
-        .snapshot(2000, thread(7, "report-renderer", "RUNNABLE", 1400, loop))
+    Fixture f = fifthOfACore("report-renderer", loop)
         .entry("profile/cpu-folded.txt", "java.lang.Thread.run;com.acme.report.ReportRenderer.render;"
             + "com.acme.report.ReportRenderer.layout 850\njava.lang.Thread.run;com.acme.Other.work 7\n");
     List<Finding> hot = of(f, "cpu-hot-spot");
@@ -100,14 +97,20 @@ class ThreadRulesTest {
   void slowThreadInOneMethodIsNoHotSpotWhileTheProfileIsSpread() {
     String[] work = {"com.acme.Shop.price(Shop.java:9)", "com.acme.Shop.serve(Shop.java:3)"};
     // As the busy control measured: its busiest method held 46 % of the samples.
-    Fixture f = packet()
-        .snapshot(0, thread(7, "shop-1", "RUNNABLE", 1000, work))
-        .snapshot(1000, thread(7, "shop-1", "RUNNABLE", 1200, work))
-        .snapshot(2000, thread(7, "shop-1", "RUNNABLE", 1400, work))
+    Fixture f = fifthOfACore("shop-1", work)
         .entry("profile/cpu-folded.txt", "java.lang.Thread.run;com.acme.Shop.serve;com.acme.Shop.price 460\n"
             + "java.lang.Thread.run;com.acme.Shop.serve;com.acme.Shop.parse 400\n"
             + "java.lang.Thread.run;com.acme.Shop.serve;com.acme.Shop.render 140\n");
     assertEquals(0, of(f, "cpu-hot-spot").size());
+  }
+
+  /** One RUNNABLE thread in three snapshots a second apart, in {@code stack} each time, using 200 ms a second. */
+  private static Fixture fifthOfACore(String name, String... stack) {
+    Fixture f = packet();
+    for (int i = 0; i < 3; i++) {
+      f.snapshot(i * 1000L, thread(7, name, "RUNNABLE", 1000 + i * 200L, stack));
+    }
+    return f;
   }
 
   @Test
