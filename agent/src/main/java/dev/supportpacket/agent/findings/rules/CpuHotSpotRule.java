@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * A thread that burns most of a core in the same method in every snapshot (fastThread's "treadmill"). Busy
  * services spread their CPU over many threads and methods; one thread pinned to one method is a loop. On a machine
- * busy with other work the loop gets less than a core, and is then told by its method owning the CPU profile.
+ * busy with other work the loop gets less than a core, and is then told by owning the application's CPU.
  */
 public final class CpuHotSpotRule implements Rule {
   /** Share of one core over the window from which a thread is hot. */
@@ -21,8 +21,8 @@ public final class CpuHotSpotRule implements Rule {
   /** Share of all CPU samples one method needs to be named hot from the profile alone. */
   static final double HOT_SAMPLE_SHARE = 0.5;
   /**
-   * Share of all CPU samples that names a method hot whatever core share its thread got: far above what a busy
-   * service's busiest method holds (under half, measured on the corpus's busy control).
+   * Share of the application's CPU (and of all CPU samples) that makes a thread hot whatever core share it got: far
+   * above what a busy service's busiest worker or method holds (about half, measured on the corpus's busy control).
    */
   static final double OWNED_SAMPLE_SHARE = 0.8;
   /** Share of all CPU samples a looping method holds at least (a loop owns its thread's samples). */
@@ -118,12 +118,13 @@ public final class CpuHotSpotRule implements Rule {
       }
     }
     long total = m.cpuSamples();
-    // On a machine busy with other work the scheduler gives a loop only a slice of a core, so its CPU time alone
-    // misses it. JFR samples a thread by its state, whether the OS runs it or not: a thread that ran in every
-    // interval, RUNNABLE in the same method in at least three snapshots, while that method owns nearly all
-    // samples, is a loop that would take a whole core if it could.
-    boolean starved = h.size() >= 3 && ranThroughout(h) && total >= MIN_SAMPLES
-        && inMethod >= OWNED_SAMPLE_SHARE * total;
+    // On a machine busy with other work the scheduler gives a loop only a slice of a core (and JFR's sampler few
+    // samples), so its CPU time alone misses it. A thread that ran in every interval, RUNNABLE in the same method in
+    // at least three snapshots, holding nearly all the application's CPU (and the profile's samples, where there
+    // are enough to tell), is a loop that would take a whole core if it could; busy services share theirs.
+    long cpu = t.cpuNs - h.get(0).cpuNs;
+    boolean starved = h.size() >= 3 && ranThroughout(h) && cpu >= OWNED_SAMPLE_SHARE * applicationCpuNs(m)
+        && (total < MIN_SAMPLES || inMethod >= OWNED_SAMPLE_SHARE * total);
     if (share < HOT_CORE_SHARE && !starved) {
       return java.util.Optional.empty();
     }
@@ -154,6 +155,18 @@ public final class CpuHotSpotRule implements Rule {
         + m.snapshots.size() + " snapshots" + samples
         + (share < HOT_CORE_SHARE ? " (less than a core because the machine was busy: the profile shows it taking all it got)" : "") + ".", ev,
         Set.of(t.name)));
+  }
+
+  /** CPU the application's threads (not the agent's) used between their first and last snapshot. */
+  static long applicationCpuNs(PacketModel m) {
+    long sum = 0;
+    for (ThreadSample t : Threads.last(m)) {
+      List<ThreadSample> h = m.history(t.id);
+      if (h.get(0).cpuNs >= 0 && t.cpuNs >= h.get(0).cpuNs) {
+        sum += t.cpuNs - h.get(0).cpuNs;
+      }
+    }
+    return sum;
   }
 
   /** Whether the thread used CPU between every two snapshots: it never waited the window out. */
