@@ -153,7 +153,9 @@ public final class CpuHotSpotRule implements Rule {
         + Frames.shortName(site), Fmt.quoted(t.name) + " used " + Fmt.pct(share)
         + " of a core over " + Fmt.secs(spanMs) + ", RUNNABLE in " + method + " in " + h.size() + " of "
         + m.snapshots.size() + " snapshots" + samples
-        + (share < HOT_CORE_SHARE ? " (less than a core because the machine was busy; it used nearly all of the application's CPU)" : "") + ".", ev,
+        + (share < HOT_CORE_SHARE
+            ? " (less than a core because the machine was busy; it used nearly all of the application's CPU)" : "")
+        + ".", ev,
         Set.of(t.name)));
   }
 
