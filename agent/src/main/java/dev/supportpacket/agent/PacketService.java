@@ -5,7 +5,6 @@ import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
-import dev.supportpacket.agent.collect.DefaultCollectors;
 import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;

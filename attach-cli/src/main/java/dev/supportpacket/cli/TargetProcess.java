@@ -2,7 +2,7 @@ package dev.supportpacket.cli;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
-import dev.supportpacket.agent.ContainerIdentity;
+import dev.supportpacket.agent.report.ContainerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -92,7 +92,10 @@ class EvidenceIT {
       JsonNode enter = events.get("monitor_enter").get(0);
       assertTrue(enter.get("class").asText().endsWith("$Inventory"), events.get("monitor_enter").toString());
       assertTrue(enter.get("count").asInt() >= 3, enter.toString());
-      assertEquals(OrderDeskApp.STOCK_WRITER, enter.get("owner").asText(), enter.toString());
+      // The owner is a thread that really held the lock: the stock writer on a quiet host, where it dominates; on a
+      // starved one an order worker's short hold can stretch past it. Never a thread that does not take the lock.
+      assertTrue(enter.get("owner").asText().equals(OrderDeskApp.STOCK_WRITER)
+          || enter.get("owner").asText().startsWith("order-worker-"), enter.toString());
       assertTrue(events.get("gc").get("pauses").size() >= 4, events.get("gc").toString());
       assertTrue(zip.text("jvm/events.json").contains("order-worker-3 token=[REDACTED:")
           || !zip.text("jvm/events.json").contains("order-worker-3"), "the secret in a thread name is redacted");

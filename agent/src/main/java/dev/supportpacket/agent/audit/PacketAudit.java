@@ -43,12 +43,12 @@ public final class PacketAudit {
   /** The packet's own record inside the zip. */
   public static final String ENTRY = "audit/record.json";
   /** How long the packet's thread waits for its record to reach the targets before it reports the packet done. */
-  static final long AWAIT_MILLIS = 5000;
+  static final long AWAIT_MILLIS = 15_000;
   /**
    * A write to a target that has run this long when the wait above ends is stopped. Shorter than the wait, so that
    * the write that holds this very record (begun a moment after it was queued) is past it.
    */
-  static final long WRITE_DEADLINE_MILLIS = 4000;
+  static final long WRITE_DEADLINE_MILLIS = 14_000;
 
   private static final Map<String, AuditLog> LOGS = new ConcurrentHashMap<>();
 

@@ -1,6 +1,5 @@
 package dev.supportpacket.agent.report;
 
-import dev.supportpacket.agent.ContainerIdentity;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

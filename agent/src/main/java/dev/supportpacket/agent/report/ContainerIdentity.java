@@ -1,4 +1,4 @@
-package dev.supportpacket.agent;
+package dev.supportpacket.agent.report;
 
 import java.io.IOException;
 import java.io.InputStream;

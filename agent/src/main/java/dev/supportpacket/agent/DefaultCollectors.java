@@ -1,5 +1,6 @@
-package dev.supportpacket.agent.collect;
+package dev.supportpacket.agent;
 
+import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ConfigFilesCollector;
 import dev.supportpacket.agent.collect.heap.HeapHistogramCollector;

@@ -1,4 +1,4 @@
-package dev.supportpacket.agent;
+package dev.supportpacket.agent.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
