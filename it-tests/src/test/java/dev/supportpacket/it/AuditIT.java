@@ -61,7 +61,11 @@ class AuditIT {
       assertEquals(0, ok.exit, ok::toString);
 
       List<String> lines = new ArrayList<>(Files.readAllLines(audit, StandardCharsets.UTF_8));
-      lines.set(0, lines.get(0).replaceFirst("\"size\":(\\d)", "\"size\":9"));
+      // Change the size's first digit to another one (a size that starts with 9 stayed the same before).
+      java.util.regex.Matcher size = java.util.regex.Pattern.compile("\"size\":(\\d)").matcher(lines.get(0));
+      assertTrue(size.find(), lines.get(0));
+      String other = size.group(1).equals("9") ? "1" : "9";
+      lines.set(0, lines.get(0).substring(0, size.start(1)) + other + lines.get(0).substring(size.end(1)));
       Files.write(audit, lines, StandardCharsets.UTF_8);
       Cli.Result bad = Cli.run("audit", "verify", audit.toString());
       assertEquals(13, bad.exit, bad::toString);

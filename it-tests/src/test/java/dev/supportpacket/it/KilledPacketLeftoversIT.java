@@ -27,9 +27,12 @@ class KilledPacketLeftoversIT {
 
   /**
    * Kills the target once its packet's work directory holds a file matching {@code glob}; returns the target's pid.
-   * The CLI gave up waiting before (short --timeout): a CLI still waiting would see the target die and clean up.
+   * The CLI gives up waiting first (short --timeout): a CLI still waiting would see the target die and clean up. With
+   * {@code cliGoneFirst} the kill waits for the CLI to have exited (the file must outlive its 1 s timeout); without
+   * it, the file comes after that timeout by itself (a raw heap dump, after the profile).
    */
-  private static long killWhileWriting(Path dir, Path out, String glob, String... cliArgs) throws Exception {
+  private static long killWhileWriting(Path dir, Path out, String glob, boolean cliGoneFirst, String... cliArgs)
+      throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
       String[] args = Stream.concat(Stream.of(Long.toString(target.pid()), "--output", out.toString()),
@@ -37,6 +40,9 @@ class KilledPacketLeftoversIT {
       Future<Cli.Result> cli = pool.submit(() -> Cli.run(args));
       await().atMost(PATIENCE).until(() -> workFiles(out).stream().anyMatch(p -> p.getFileName().toString()
           .matches(glob)));
+      if (cliGoneFirst) {
+        cli.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      }
       ProcessHandle.of(target.pid()).ifPresent(ProcessHandle::destroyForcibly);
       ProcessHandle.of(target.pid()).ifPresent(h -> h.onExit().join());
       cli.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -55,7 +61,8 @@ class KilledPacketLeftoversIT {
   @Test
   void theCliAskedAboutAKilledTargetRemovesItsRawHeapDumpAndSaysSo(@TempDir Path dir) throws Exception {
     Path out = Files.createDirectory(dir.resolve("packets"));
-    long pid = killWhileWriting(dir, out, "heap-\\d+\\.hprof", "--duration", "1", "--heap-dump", "--timeout", "1");
+    long pid =
+        killWhileWriting(dir, out, "heap-\\d+\\.hprof", false, "--duration", "1", "--heap-dump", "--timeout", "1");
     assertTrue(workFiles(out).size() > 0, "the killed packet left files");
 
     Cli.Result r = Cli.run(Long.toString(pid), "--output", out.toString());
@@ -69,7 +76,7 @@ class KilledPacketLeftoversIT {
   @Test
   void theNextPacketRemovesTheLeftoversOfAKilledOneAndReportsThem(@TempDir Path dir) throws Exception {
     Path out = Files.createDirectory(dir.resolve("packets"));
-    long pid = killWhileWriting(dir, out, ".*\\.work", "--duration", "10", "--timeout", "1");
+    long pid = killWhileWriting(dir, out, ".*\\.work", true, "--duration", "10", "--timeout", "1");
     assertTrue(workFiles(out).size() > 0, "the killed packet left files");
 
     try (TargetJvm next = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
