@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AttachPacketIT {
 
   /**
-   * JDK 17 takes about 25 samples a second per busy thread, fewer when the cores are shared: two burners and no other
-   * profile at the same time keep "at least 100 samples in the default 5 s" a statement about the tool.
+   * How many samples a 5-s profile holds depends on how many cores the burners get (43 to 250 seen, with other ITs
+   * sharing 2 cores); what the tool owes is a profile that covers its whole window, so that is what is checked.
    */
   @ParameterizedTest
   @EnumSource(Jdk.class)
@@ -62,8 +62,9 @@ class AttachPacketIT {
       assertTrue(zip.text("README.html").contains("threads/threads.txt"));
 
       Path jfr = zip.extract("profile/cpu.jfr", dir);
-      long samples = Jfr.count(jfr, "jdk.ExecutionSample");
-      assertTrue(samples >= 100, "only " + samples + " execution samples");
+      Jfr.Span samples = Jfr.span(jfr, "jdk.ExecutionSample");
+      assertTrue(samples.count() >= 20, "only " + samples);
+      assertTrue(samples.seconds() >= 3.5, "the default 5-s profile covers " + samples);
       assertTrue(Jfr.print(jdk, jfr).contains("jdk.ExecutionSample"));
       Files.delete(jfr);
       String folded = zip.text("profile/cpu-folded.txt");

@@ -4,16 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import jdk.jfr.consumer.RecordingFile;
 
 /** Reads JFR files the way users will: the JDK's parser and its `jfr print` tool. */
 final class Jfr {
   private Jfr() {}
 
-  static long count(Path recording, String eventType) throws Exception {
-    return RecordingFile.readAllEvents(recording).stream()
-        .filter(e -> e.getEventType().getName().equals(eventType)).count();
+  /** How many events of a type, and the seconds from the first to the last. */
+  record Span(long count, double seconds) {
+    @Override
+    public String toString() {
+      return count + " events over " + seconds + " s";
+    }
+  }
+
+  static Span span(Path recording, String eventType) throws Exception {
+    List<Instant> times = RecordingFile.readAllEvents(recording).stream()
+        .filter(e -> e.getEventType().getName().equals(eventType)).map(e -> e.getStartTime()).sorted()
+        .collect(Collectors.toList());
+    return times.isEmpty() ? new Span(0, 0)
+        : new Span(times.size(), Duration.between(times.get(0), times.get(times.size() - 1)).toMillis() / 1000.0);
   }
 
   /** `jfr print` of the given JDK; fails unless it exits 0. */
