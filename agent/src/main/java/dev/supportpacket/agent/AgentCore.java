@@ -5,6 +5,7 @@ import dev.supportpacket.agent.audit.PacketAudit;
 import dev.supportpacket.agent.boot.AgentBridge;
 import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.collect.Headroom;
+import dev.supportpacket.agent.collect.LoadedClasses;
 import dev.supportpacket.agent.options.AgentArgs;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.trigger.FailureKind;
@@ -12,6 +13,7 @@ import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.trigger.StatusFile;
 import dev.supportpacket.agent.trigger.StatusProtocol;
 import dev.supportpacket.agent.trigger.TriggerContext;
+import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -28,12 +30,25 @@ public final class AgentCore implements AgentBridge {
   /** Made on first use: a startup agent's MBean registration must not load the collectors. */
   private PacketService service;
 
+  private final LoadedClasses loaded;
+
   /** For {@code AgentClassLoader} only. */
-  public AgentCore() {}
+  public AgentCore() {
+    this(null);
+  }
+
+  /**
+   * For {@code AgentClassLoader} only.
+   *
+   * @param inst the instrumentation the JVM gave premain or agentmain; null when none
+   */
+  public AgentCore(Instrumentation inst) {
+    this.loaded = LoadedClasses.of(inst);
+  }
 
   private synchronized PacketService service() {
     if (service == null) {
-      service = PacketService.withDefaultCollectors();
+      service = PacketService.withDefaultCollectors(loaded);
     }
     return service;
   }

@@ -38,13 +38,19 @@ public final class AgentMain {
    * Started with the application ({@code -javaagent}): starts one daemon thread that sets up the triggers (see
    * {@link #startTriggers}) and returns at once, so that the application's start does not wait for even that.
    */
-  public static void premain(final String args, Instrumentation inst) {
+  public static void premain(final String args, final Instrumentation inst) {
     final PrintStream err = System.err;
     try {
       markLoaded();
       Daemon.start("triggers", new Runnable() {
         @Override
         public void run() {
+          try {
+            // Here, not in premain: loading the class loader's class is no work for the application's start.
+            AgentClassLoader.instrumentation(inst);
+          } catch (Throwable t) {
+            // A damaged jar: startTriggers says so when it loads the packet code; without this only less is found.
+          }
           startTriggers(args, err);
         }
       });
@@ -97,6 +103,7 @@ public final class AgentMain {
   public static void agentmain(String args, Instrumentation inst) {
     try {
       boolean loadedBefore = markLoaded() > 1;
+      AgentClassLoader.instrumentation(inst);
       AgentClassLoader.bridgeForAttach().packetOnAttach(args, loadedBefore);
     } catch (Throwable t) {
       // Only when the packet code cannot even be loaded (a damaged jar): the CLI follows the status file.

@@ -1,8 +1,10 @@
 package dev.supportpacket.agent;
 
 import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.collect.LoadedClasses;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ConfigFilesCollector;
+import dev.supportpacket.agent.collect.config.IncludedFilesCollector;
 import dev.supportpacket.agent.collect.heap.HeapHistogramCollector;
 import dev.supportpacket.agent.collect.jvm.EnvironmentCollector;
 import dev.supportpacket.agent.collect.jvm.JvmArgumentsCollector;
@@ -22,6 +24,11 @@ public final class DefaultCollectors {
   private DefaultCollectors() {}
 
   public static List<Collector> all() {
+    return all(LoadedClasses.NONE);
+  }
+
+  /** @param loaded the JVM's loaded classes (from the agent's instrumentation), for what no class path shows */
+  public static List<Collector> all(LoadedClasses loaded) {
     return List.of(
         new CpuProfileCollector(),
         new JfrEventsCollector(),
@@ -35,7 +42,8 @@ public final class DefaultCollectors {
         new VmFlagsCollector(),
         new RuntimeCollector(),
         new ConfigFilesCollector(),
-        new LogFilesCollector(),
+        new IncludedFilesCollector(),
+        new LogFilesCollector(loaded),
         new HeapDumpCollector());
   }
 }

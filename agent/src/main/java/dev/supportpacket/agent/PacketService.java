@@ -6,7 +6,9 @@ import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.Headroom;
+import dev.supportpacket.agent.collect.LoadedClasses;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
+import dev.supportpacket.agent.collect.config.ApplicationName;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;
 import dev.supportpacket.agent.findings.Analysis;
 import dev.supportpacket.agent.findings.WrittenEntries;
@@ -59,6 +61,12 @@ public final class PacketService {
    */
   static final Duration LEARN_DEADLINE = Duration.ofSeconds(15);
 
+  /**
+   * How long reading the application's name from its config files may take before the packet is named after its
+   * main class instead: the name is needed before anything is collected.
+   */
+  static final Duration NAME_DEADLINE = Duration.ofSeconds(2);
+
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   /** The packet being written, null when none. */
@@ -72,7 +80,12 @@ public final class PacketService {
   }
 
   public static PacketService withDefaultCollectors() {
-    return new PacketService(DefaultCollectors.all());
+    return withDefaultCollectors(LoadedClasses.NONE);
+  }
+
+  /** @param loaded the JVM's loaded classes, as the agent's instrumentation lists them */
+  public static PacketService withDefaultCollectors(LoadedClasses loaded) {
+    return new PacketService(DefaultCollectors.all(loaded));
   }
 
   /** The packet being written now, if any. */
@@ -122,7 +135,7 @@ public final class PacketService {
       PacketAudit.Facts facts) {
     Path dir = outputDir(options);
     long startedAt = System.currentTimeMillis();
-    AppIdentity app = AppIdentity.current();
+    AppIdentity app = AppIdentity.current(ApplicationName.ofThisProcess(NAME_DEADLINE));
     String stamp = STAMP.format(Instant.ofEpochMilli(startedAt));
     Path file = dir.resolve("support-packet-" + app.name() + "-" + app.pid() + "-" + stamp + ".zip");
     if (!inProgress.compareAndSet(null, file)) {

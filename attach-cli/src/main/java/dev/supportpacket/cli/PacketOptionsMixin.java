@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class PacketOptionsMixin {
   /** The command-line option behind each agent option a message may name. */
   private static final java.util.Map<String, String> OPTION_NAMES = java.util.Map.of("duration", "--duration: ",
-      "maxSize", "--max-size: ", "logTail", "--log-tail: ", "logBudget", "--log-budget: ");
+      "maxSize", "--max-size: ", "logTail", "--log-tail: ", "logBudget", "--log-budget: ", "include", "--include: ");
 
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR",
@@ -62,6 +62,13 @@ final class PacketOptionsMixin {
       description = "Size budget for the whole packet; entries that would exceed it are left out, the heap dump first.")
   Long maxSize;
 
+  @Option(names = "--include", paramLabel = "PATH",
+      description = "Add this file or directory to the packet, sanitized like everything (repeatable). Read by the"
+          + " target as its user, from its view of the file system (inside its container); relative paths are"
+          + " resolved against this shell's directory. Links leading out of the path, FIFOs, devices and binary"
+          + " files are listed, not copied.")
+  java.util.List<Path> include = new java.util.ArrayList<>();
+
   @Option(names = {"-q", "--quiet"}, description = "No progress output; only the packet's path on stdout.")
   boolean quiet;
 
@@ -96,6 +103,10 @@ final class PacketOptionsMixin {
       b.maxSizeMb(maxSize == 0 ? -1 : maxSize);
     }
     b.logTailMb(logTail).logBudgetMb(logBudget);
+    java.util.List<Path> includes = new java.util.ArrayList<>();
+    // Absolute: the target's working directory is not ours. Not checked here: a container target sees other files.
+    include.forEach(p -> includes.add(p.toAbsolutePath().normalize()));
+    b.includes(includes);
     try {
       b.build();
     } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.supportpacket.agent.boot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
 import java.net.JarURLConnection;
 import java.net.URL;
@@ -45,6 +46,11 @@ public final class AgentClassLoader extends ClassLoader {
    */
   private static WeakReference<AgentClassLoader> lastAttach = new WeakReference<>(null);
   private AgentBridge bridge;
+  /**
+   * What the JVM gave premain or agentmain, kept as byte-buddy-agent's Installer keeps it: the packet code lists the
+   * loaded classes with it (a web application's class loader is found no other way). Null until the agent is loaded.
+   */
+  private static volatile Instrumentation instrumentation;
 
   static {
     registerAsParallelCapable();
@@ -102,9 +108,18 @@ public final class AgentClassLoader extends ClassLoader {
     return loader.bridgeOf();
   }
 
+  /** Keeps the JVM's instrumentation for the packet code; the first one given stays (a later load gives the same). */
+  public static void instrumentation(Instrumentation inst) {
+    if (instrumentation == null) {
+      instrumentation = inst;
+    }
+  }
+
   private synchronized AgentBridge bridgeOf() throws Exception {
     if (bridge == null) {
-      bridge = loadClass(CORE_CLASS).asSubclass(AgentBridge.class).getConstructor().newInstance();
+      // A JDK type crosses, as the bridge's own parameters do.
+      bridge = loadClass(CORE_CLASS).asSubclass(AgentBridge.class).getConstructor(Instrumentation.class)
+          .newInstance(instrumentation);
     }
     return bridge;
   }

@@ -160,6 +160,11 @@ public final class PacketOptions {
     return settings.auditConfig();
   }
 
+  /** The operator's {@code --include} paths: files and directories added to the packet, sanitized. */
+  public java.util.List<Path> includes() {
+    return settings.includes();
+  }
+
   public String signal() {
     return settings.signal();
   }
@@ -208,6 +213,7 @@ public final class PacketOptions {
     b.heapDumpRaw = settings.heapDumpRaw();
     b.logTailMb = settings.logTailMb();
     b.logBudgetMb = settings.logBudgetMb();
+    b.includes = settings.includes();
     b.caller = claims;
     b.statusFile = statusFile.orElse(null);
     b.trigger = trigger;
@@ -232,6 +238,7 @@ public final class PacketOptions {
     private boolean heapDumpRaw;
     private int logTailMb = DEFAULT_LOG_TAIL_MB;
     private int logBudgetMb = DEFAULT_LOG_BUDGET_MB;
+    private java.util.List<Path> includes = java.util.List.of();
     private Claims caller = Claims.UNKNOWN;
     private Path statusFile;
     private String trigger = "attach";
@@ -303,6 +310,12 @@ public final class PacketOptions {
       return this;
     }
 
+    /** Files and directories the operator adds to the packet; the target's view of them. */
+    public Builder includes(java.util.List<Path> paths) {
+      this.includes = java.util.List.copyOf(paths);
+      return this;
+    }
+
     public Builder caller(Claims c) {
       this.caller = c == null ? Claims.UNKNOWN : c;
       return this;
@@ -322,7 +335,7 @@ public final class PacketOptions {
     public PacketOptions build() {
       return new PacketOptions(new PacketRequest(profileDuration, liveHistogram, heapDump, maxSizeMb, null),
           new StartupSettings(outputDir, signal, minInterval, rulesFile, siteKeyFile, auditConfig, heapDumpRaw,
-              logTailMb, logBudgetMb),
+              logTailMb, logBudgetMb, includes),
           caller, statusFile, trigger);
     }
   }

@@ -1,8 +1,11 @@
 package dev.supportpacket.agent.options;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +30,9 @@ public final class StartupSettings {
   public static final int MAX_LOG_MB = 10_240;
   /** The keys of these settings in an argument string. */
   static final Set<String> KEYS = Set.of("output", "signal", "minInterval", "rules", "siteKeyFile", "audit",
-      "heapDumpRaw", "logTail", "logBudget");
+      "heapDumpRaw", "logTail", "logBudget", "include");
+  /** Most paths one packet may include: each is walked within its own caps, and all share one total. */
+  public static final int MAX_INCLUDES = 16;
   /**
    * Signals the JVM itself relies on: USR2 (HotSpot's; a handler on it stops JFR sampling), QUIT (thread dumps),
    * HUP/INT/TERM (shutdown hooks: our handler would replace the orderly shutdown), KILL/STOP (cannot be caught).
@@ -35,7 +40,7 @@ public final class StartupSettings {
   private static final Set<String> JVM_SIGNALS = Set.of("USR2", "QUIT", "HUP", "INT", "TERM", "KILL", "STOP");
   /** Declared after everything the constructor reads. */
   public static final StartupSettings DEFAULTS = new StartupSettings(null, DEFAULT_SIGNAL, DEFAULT_MIN_INTERVAL, null,
-      null, null, false, DEFAULT_LOG_TAIL_MB, DEFAULT_LOG_BUDGET_MB);
+      null, null, false, DEFAULT_LOG_TAIL_MB, DEFAULT_LOG_BUDGET_MB, List.of());
 
   private final Path outputDir;
   private final String signal;
@@ -46,14 +51,16 @@ public final class StartupSettings {
   private final boolean heapDumpRaw;
   private final int logTailMb;
   private final int logBudgetMb;
+  private final List<Path> includes;
 
   /**
    * @param outputDir, rulesFile, siteKeyFile, auditConfig null when not set
+   * @param includes files and directories the operator adds to the packet (sanitized like everything); none: empty
    * @param signal a signal name with or without {@code SIG}, in any case, or {@link #SIGNAL_OFF}
    * @throws IllegalArgumentException naming the setting out of range
    */
   public StartupSettings(Path outputDir, String signal, Duration minInterval, Path rulesFile, Path siteKeyFile,
-      Path auditConfig, boolean heapDumpRaw, int logTailMb, int logBudgetMb) {
+      Path auditConfig, boolean heapDumpRaw, int logTailMb, int logBudgetMb, List<Path> includes) {
     this.outputDir = outputDir;
     this.signal = signalName(signal);
     long s = minInterval.getSeconds();
@@ -67,6 +74,7 @@ public final class StartupSettings {
     this.heapDumpRaw = heapDumpRaw;
     this.logTailMb = megabytes("logTail", logTailMb);
     this.logBudgetMb = megabytes("logBudget", logBudgetMb);
+    this.includes = includes(includes);
   }
 
   /** The settings of a full (operator's) argument string; keys of other parts are ignored here. */
@@ -80,6 +88,7 @@ public final class StartupSettings {
     boolean raw = false;
     int tail = DEFAULT_LOG_TAIL_MB;
     int budget = DEFAULT_LOG_BUDGET_MB;
+    List<Path> includes = new ArrayList<>();
     for (Map.Entry<String, String> e : pairs.entrySet()) {
       String key = e.getKey();
       String value = e.getValue();
@@ -114,11 +123,19 @@ public final class StartupSettings {
         case "logBudget":
           budget = (int) Math.min(Integer.MAX_VALUE, PacketRequest.number(key, value, "MB"));
           break;
+        case "include":
+          // Several paths in one value, as on a class path: the argument string allows each key once.
+          for (String p : value.split(File.pathSeparator)) {
+            if (!p.isBlank()) {
+              includes.add(PacketRequest.path(key, p.trim()));
+            }
+          }
+          break;
         default:
           break;
       }
     }
-    return new StartupSettings(output, signal, interval, rules, siteKey, audit, raw, tail, budget);
+    return new StartupSettings(output, signal, interval, rules, siteKey, audit, raw, tail, budget, includes);
   }
 
   /** The pairs {@link #parse} reads back; defaults are left out. */
@@ -149,6 +166,11 @@ public final class StartupSettings {
     }
     if (logBudgetMb != DEFAULT_LOG_BUDGET_MB) {
       m.put("logBudget", Integer.toString(logBudgetMb));
+    }
+    if (!includes.isEmpty()) {
+      List<String> paths = new ArrayList<>();
+      includes.forEach(p -> paths.add(p.toString()));
+      m.put("include", String.join(File.pathSeparator, paths));
     }
   }
 
@@ -214,6 +236,28 @@ public final class StartupSettings {
 
   public int logBudgetMb() {
     return logBudgetMb;
+  }
+
+  /**
+   * Files and directories the operator adds to the packet ({@code --include}, {@code include=}); they are read as the
+   * target's user and from the target's view of the file system (inside its container, if any).
+   */
+  public List<Path> includes() {
+    return includes;
+  }
+
+  private static List<Path> includes(List<Path> paths) {
+    List<Path> out = List.copyOf(paths == null ? List.of() : paths);
+    if (out.size() > MAX_INCLUDES) {
+      throw new IllegalArgumentException("include takes at most " + MAX_INCLUDES + " paths, not " + out.size()
+          + "; include their common directory instead");
+    }
+    for (Path p : out) {
+      if (p.toString().contains(File.pathSeparator) || p.toString().indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("include paths cannot hold '" + File.pathSeparator + "' or a line break");
+      }
+    }
+    return out;
   }
 
   private static String signalName(String value) {

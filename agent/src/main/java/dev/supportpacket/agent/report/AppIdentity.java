@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Optional;
 import java.util.Properties;
 
 /** Who the target is: application name, pid, host. Read without DNS, which can hang on a sick machine. */
@@ -19,8 +20,31 @@ public final class AppIdentity {
     this.host = host;
   }
 
+  /** Longest application name kept: it goes into the packet's file name. */
+  static final int MAX_NAME = 64;
+
   public static AppIdentity current() {
-    return new AppIdentity(appName(System.getProperty("sun.java.command", "")), ProcessHandle.current().pid(), hostName());
+    return current(Optional.empty());
+  }
+
+  /**
+   * @param operatorsName the name the application's operators give it (spring.application.name, the server's one
+   *     webapp: see {@code ApplicationName}); empty, or nothing left of it once made safe, for the main class or jar
+   */
+  public static AppIdentity current(Optional<String> operatorsName) {
+    String name = operatorsName.map(AppIdentity::safeName).filter(n -> !n.isEmpty())
+        .orElseGet(() -> appName(System.getProperty("sun.java.command", "")));
+    return new AppIdentity(name, ProcessHandle.current().pid(), hostName());
+  }
+
+  /**
+   * A name from the application's config, which a local user may have written, made safe for a file name: letters,
+   * digits and {@code . _ -} only (no path, no control or shell characters), no leading dot, at most
+   * {@value #MAX_NAME} characters; empty when nothing is left.
+   */
+  static String safeName(String raw) {
+    String safe = raw.trim().replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^[._]+", "").replaceAll("_+$", "");
+    return safe.length() > MAX_NAME ? safe.substring(0, MAX_NAME) : safe;
   }
 
   public String name() {
@@ -44,7 +68,7 @@ public final class AppIdentity {
     } else if (base.contains(".")) {
       base = base.substring(base.lastIndexOf('.') + 1);
     }
-    String safe = base.replaceAll("[^A-Za-z0-9._-]", "_");
+    String safe = safeName(base);
     return safe.isEmpty() ? "java" : safe;
   }
 

@@ -22,6 +22,17 @@ class PacketOptionsTest {
   }
 
   @Test
+  void includedPathsSurviveTheTripAndAreTheOperatorsOnly() {
+    PacketOptions o = PacketOptions.builder()
+        .includes(java.util.List.of(Paths.get("/etc/app,x=1"), Paths.get("/opt/app/conf"))).build();
+    PacketOptions back = PacketOptions.parse(o.toAgentArgs());
+    assertEquals(java.util.List.of(Paths.get("/etc/app,x=1"), Paths.get("/opt/app/conf")), back.includes());
+    assertEquals(java.util.List.of(Paths.get("/a"), Paths.get("/b")), PacketOptions.parse("include=/a:/b").includes());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> PacketOptions.builder()
+        .includes(java.util.List.of(Paths.get("/a:b"))).build()).getMessage().startsWith("include "));
+  }
+
+  @Test
   void emptyArgumentsMeanDefaults() {
     PacketOptions o = PacketOptions.parse(null);
     assertEquals(PacketOptions.DEFAULT_PROFILE, o.profileDuration());

@@ -253,20 +253,24 @@ public final class ConfigDiscovery {
     for (String key : List.of("catalina.base", "catalina.home")) {
       String base = properties.get(key);
       if (base != null && !base.isEmpty()) {
-        for (String f : List.of("server.xml", "catalina.properties", "logging.properties", "context.xml")) {
+        for (String f : List.of("server.xml", "catalina.properties", "logging.properties", "context.xml",
+            "tomcat-users.xml")) {
           diskFile(found, Paths.get(base, "conf", f), "Tomcat " + key + " conf/");
         }
+        // Per-application context files (conf/Catalina/localhost/orders.xml) hold the data sources' passwords.
+        for (Path engine : subdirectories(Paths.get(base, "conf"))) {
+          for (Path host : subdirectories(engine)) {
+            for (Path xml : listing(host, ".xml")) {
+              diskFile(found, xml, "Tomcat " + key + " conf/<engine>/<host>/");
+            }
+          }
+        }
+        webapps(found, Paths.get(base, "webapps"), "Tomcat " + key + " webapps/");
       }
     }
-    String command = properties.getOrDefault("sun.java.command", "");
-    String jetty = properties.get("jetty.base");
-    boolean startedByJetty =
-        command.startsWith("org.eclipse.jetty.start.Main") || command.matches("(\\S*/)?start\\.jar\\b.*");
-    if (jetty == null && startedByJetty) {
-      jetty = workDir.toString();
-    }
-    if (jetty != null && !jetty.isEmpty()) {
-      Path base = Paths.get(jetty);
+    Optional<Path> jetty = jettyBase(properties, workDir);
+    if (jetty.isPresent()) {
+      Path base = jetty.get();
       diskFile(found, base.resolve("start.ini"), "Jetty jetty.base");
       for (Path ini : listing(base.resolve("start.d"), ".ini")) {
         diskFile(found, ini, "Jetty jetty.base start.d/");
@@ -275,6 +279,10 @@ public final class ConfigDiscovery {
       for (String name : LOGGING_CONFIGS) {
         diskFile(found, base.resolve("resources").resolve(name), "Jetty jetty.base resources/");
       }
+      for (Path xml : listing(base.resolve("webapps"), ".xml")) {
+        diskFile(found, xml, "Jetty jetty.base webapps/ context");
+      }
+      webapps(found, base.resolve("webapps"), "Jetty jetty.base webapps/");
     }
     String jboss = properties.get("jboss.server.config.dir");
     if (jboss == null && properties.get("jboss.server.base.dir") != null) {
@@ -283,8 +291,93 @@ public final class ConfigDiscovery {
     if (jboss != null && !jboss.isEmpty()) {
       diskFile(found, Paths.get(jboss, properties.getOrDefault("jboss.server.default.config", "standalone.xml")),
           "WildFly jboss.server.config.dir");
+      for (Path xml : listing(Paths.get(jboss), ".xml")) {
+        if (xml.getFileName().toString().startsWith("standalone")) {
+          diskFile(found, xml, "WildFly jboss.server.config.dir");
+        }
+      }
     }
   }
+
+  /**
+   * The config of each exploded web application in {@code dir} ({@code WEB-INF/classes/log4j2.xml},
+   * {@code application.properties}…): a server's webapps keep their own, which no class path of ours shows. At most
+   * {@value #MAX_LISTED} applications; links are not followed into.
+   */
+  private void webapps(Found found, Path dir, String how) {
+    for (Path app : subdirectories(dir)) {
+      Path classes = app.resolve("WEB-INF").resolve("classes");
+      if (!Files.isDirectory(classes, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      for (String name : LOGGING_CONFIGS) {
+        diskFile(found, classes.resolve(name), how + app.getFileName() + "/WEB-INF/classes/");
+      }
+      for (String ext : APP_EXTENSIONS) {
+        diskFile(found, classes.resolve("application." + ext), how + app.getFileName() + "/WEB-INF/classes/");
+      }
+    }
+  }
+
+  /** The directories directly in {@code dir}, not through links, sorted, at most {@value #MAX_LISTED}. */
+  private static List<Path> subdirectories(Path dir) {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        if (out.size() == MAX_LISTED) {
+          break;
+        }
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          out.add(p);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unreadable: nothing from it
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  /**
+   * Jetty's base directory: {@code jetty.base}, else the working directory when started by {@code start.jar} (as
+   * {@code java -jar $JETTY_HOME/start.jar} in the base directory does).
+   */
+  static Optional<Path> jettyBase(Map<String, String> properties, Path workDir) {
+    String command = properties.getOrDefault("sun.java.command", "");
+    String jetty = properties.get("jetty.base");
+    boolean startedByJetty =
+        command.startsWith("org.eclipse.jetty.start.Main") || command.matches("(\\S*/)?start\\.jar\\b.*");
+    if ((jetty == null || jetty.isEmpty()) && startedByJetty) {
+      jetty = workDir.toString();
+    }
+    try {
+      return jetty == null || jetty.isEmpty() ? Optional.empty() : Optional.of(workDir.resolve(jetty));
+    } catch (java.nio.file.InvalidPathException e) {
+      return Optional.empty();
+    }
+  }
+
+  Map<String, String> properties() {
+    return properties;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  List<String> programArgs() {
+    return programArgs;
+  }
+
+  Path workDir() {
+    return workDir;
+  }
+
+  /** How many entries of one directory are taken: a directory of thousands is not the config of anything. */
+  private static final int MAX_LISTED = 100;
 
   /** Regular files of {@code dir} ending in {@code suffix}, sorted, at most 100: a directory listing only. */
   private static List<Path> listing(Path dir, String suffix) {
@@ -294,7 +387,7 @@ public final class ConfigDiscovery {
     }
     try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
       for (Path f : files) {
-        if (out.size() == 100) {
+        if (out.size() == MAX_LISTED) {
           break;
         }
         out.add(f);

@@ -56,6 +56,11 @@ final class ConfigFileCheck {
             + " link's own directory: not read (copy the file into place if it really is the configuration)");
       }
     }
+    return permissionRefusal(real);
+  }
+
+  /** Why {@code real} is permissioned like a secret and must not be read (see the class comment); empty if not. */
+  Optional<String> permissionRefusal(Path real) {
     if (processUid.isPresent()) {
       try {
         int owner = (Integer) Files.getAttribute(real, "unix:uid", LinkOption.NOFOLLOW_LINKS);

@@ -15,6 +15,11 @@ final class ConfigText {
 
   /** The whole file as UTF-8 (malformed bytes replaced). @throws TooLarge when it exceeds {@link #MAX_BYTES} */
   static String read(ConfigFile file) throws IOException {
+    return decode(bytes(file));
+  }
+
+  /** The whole file's bytes. @throws TooLarge when it exceeds {@link #MAX_BYTES} */
+  static byte[] bytes(ConfigFile file) throws IOException {
     byte[] bytes;
     try (InputStream in = file.open()) {
       bytes = in.readNBytes((int) MAX_BYTES + 1);
@@ -22,6 +27,10 @@ final class ConfigText {
     if (bytes.length > MAX_BYTES) {
       throw new TooLarge(file.location() + " is larger than " + MAX_BYTES / (1024 * 1024) + " MB");
     }
+    return bytes;
+  }
+
+  static String decode(byte[] bytes) throws IOException {
     return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
         .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
   }

@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.collect.logs;
 
+import dev.supportpacket.agent.collect.LoadedClasses;
 import dev.supportpacket.agent.collect.config.ConfigDiscovery;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,9 @@ import java.util.regex.Pattern;
  * Asks the running process where its logs are: Logback's and Log4j2's file appenders, JUL's FileHandler pattern,
  * the files it holds open, and stdout/stderr redirected to a file. Frameworks are reached by reflection through the
  * application's own class loaders; nothing of theirs is linked into the agent.
+ *
+ * <p>Class loaders asked: the system class loader, every thread's context class loader, and every loader that has
+ * defined a Logback or Log4j2 logger context ({@link LoadedClasses}): a web application's own framework included.
  *
  * <p>Never initialises or reconfigures the application's logging: a framework is only asked when one of its
  * implementation packages is already defined in an application class loader ({@link ClassLoader#getDefinedPackage},
@@ -40,8 +45,25 @@ final class LogDiscovery {
     this.loaders = List.copyOf(loaders);
   }
 
-  static LogDiscovery ofThisProcess() {
-    return new LogDiscovery(Paths.get(System.getProperty("user.dir", ".")), ConfigDiscovery.applicationClassLoaders());
+  /**
+   * The logging frameworks' classes whose loaders are asked, wherever they are: a web application's Log4j2 lives in a
+   * loader that neither the class path nor an idle thread names.
+   */
+  private static final Set<String> CONTEXT_CLASSES =
+      Set.of("org.apache.logging.log4j.core.LoggerContext", "ch.qos.logback.classic.LoggerContext");
+
+  /** Discovery in this process: the loaders its threads name, and those that loaded a logging framework. */
+  static LogDiscovery ofThisProcess(LoadedClasses loaded) {
+    List<ClassLoader> ordered = new ArrayList<>();
+    Set<ClassLoader> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<ClassLoader> all = new ArrayList<>(ConfigDiscovery.applicationClassLoaders());
+    all.addAll(loaded.loadersOf(CONTEXT_CLASSES));
+    for (ClassLoader cl : all) {
+      if (seen.add(cl)) {
+        ordered.add(cl);
+      }
+    }
+    return new LogDiscovery(Paths.get(System.getProperty("user.dir", ".")), ordered);
   }
 
   /** Everything found, each file once, with every way it was found; then call {@link #checked()}. */

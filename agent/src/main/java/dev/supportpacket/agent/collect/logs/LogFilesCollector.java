@@ -2,6 +2,7 @@ package dev.supportpacket.agent.collect.logs;
 
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.collect.LoadedClasses;
 import dev.supportpacket.agent.collect.config.ConfigDiscovery;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
@@ -29,6 +30,17 @@ public final class LogFilesCollector implements Collector {
   /** Less budget than this left: the next file would give a few lines out of context, so it is listed instead. */
   static final long MIN_USEFUL_BYTES = 64 * 1024;
 
+  private final LoadedClasses loaded;
+
+  public LogFilesCollector() {
+    this(LoadedClasses.NONE);
+  }
+
+  /** @param loaded the JVM's loaded classes, where the loaders of web applications' logging frameworks are found */
+  public LogFilesCollector(LoadedClasses loaded) {
+    this.loaded = loaded;
+  }
+
   @Override
   public String id() {
     return "log-files";
@@ -42,7 +54,7 @@ public final class LogFilesCollector implements Collector {
 
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
-    collect(LogDiscovery.ofThisProcess(), ctx.options(), packet);
+    collect(LogDiscovery.ofThisProcess(loaded), ctx.options(), packet);
   }
 
   void collect(LogDiscovery discovery, PacketOptions options, Packet packet) throws Exception {

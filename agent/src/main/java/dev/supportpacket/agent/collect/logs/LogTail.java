@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.collect.logs;
 
+import dev.supportpacket.agent.collect.BinarySniff;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,7 +103,7 @@ final class LogTail {
   }
 
   /** How much of a log is looked at to tell text from binary content: its first and its last bytes. */
-  static final int SNIFF_BYTES = 8192;
+  static final int SNIFF_BYTES = BinarySniff.SAMPLE_BYTES;
 
   /**
    * Why {@code file} is not a text log (a NUL byte, or more than one in ten of its bytes neither text nor UTF-8), in
@@ -113,7 +114,7 @@ final class LogTail {
     try (InputStream in = open(file, gzip)) {
       head = in.readNBytes(SNIFF_BYTES);
     }
-    Optional<String> why = binaryContent(head, "first");
+    Optional<String> why = BinarySniff.reason(head, "first");
     if (why.isPresent() || gzip) {
       return why;
     }
@@ -126,26 +127,7 @@ final class LogTail {
       skipFully(in, size - SNIFF_BYTES);
       tail = in.readNBytes(SNIFF_BYTES);
     }
-    return binaryContent(tail, "last");
-  }
-
-  private static Optional<String> binaryContent(byte[] b, String where) {
-    int bad = 0;
-    for (byte x : b) {
-      if (x == 0) {
-        return Optional.of("a NUL byte in its " + where + " " + b.length + " bytes");
-      }
-      int c = x & 0xff;
-      // Control chars other than tab, newline, form feed, carriage return and ESC (colour codes) are no text.
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r' && c != 0x1b || c == 0x7f) {
-        bad++;
-      }
-    }
-    // Malformed UTF-8 decodes to U+FFFD, one per bad sequence.
-    bad += (int) new String(b, StandardCharsets.UTF_8).chars().filter(c -> c == '\uFFFD').count();
-    return bad * 10 > b.length
-        ? Optional.of(bad + " of its " + where + " " + b.length + " bytes are neither text nor UTF-8")
-        : Optional.empty();
+    return BinarySniff.reason(tail, "last");
   }
 
   private static InputStream open(Path file, boolean gzip) throws IOException {

@@ -61,6 +61,30 @@ class ConfigDiscoveryTest {
   }
 
   @Test
+  void webappsContextFilesAndEveryStandaloneConfigAreFound(@TempDir Path dir) throws Exception {
+    Path tomcat = Files.createDirectories(dir.resolve("tomcat/conf/Catalina/localhost"));
+    Files.writeString(tomcat.resolve("orders.xml"), "<Context><Resource password=\"x\"/></Context>\n");
+    Path classes = Files.createDirectories(dir.resolve("tomcat/webapps/orders/WEB-INF/classes"));
+    Files.writeString(classes.resolve("log4j2.properties"), "appender.f.type=File\n");
+    Files.writeString(classes.resolve("application.properties"), "spring.application.name=orders\n");
+    Path jetty = Files.createDirectories(dir.resolve("jetty-base/webapps/cart/WEB-INF/classes"));
+    Files.writeString(jetty.resolve("log4j2.xml"), "<Configuration/>\n");
+    Files.writeString(dir.resolve("jetty-base/webapps/cart.xml"), "<Configure/>\n");
+    Path wildfly = Files.createDirectories(dir.resolve("wildfly/configuration"));
+    Files.writeString(wildfly.resolve("standalone.xml"), "<server/>\n");
+    Files.writeString(wildfly.resolve("standalone-ha.xml"), "<server/>\n");
+    ConfigDiscovery d = new ConfigDiscovery(Map.of("catalina.base", dir.resolve("tomcat").toString(),
+        "jboss.server.config.dir", wildfly.toString(), "jetty.base", dir.resolve("jetty-base").toString()),
+        Map.of(), List.of(), dir, List.of());
+    List<String> names = names(d.discover());
+    for (String expected : List.of("conf/Catalina/localhost/orders.xml", "orders/WEB-INF/classes/log4j2.properties",
+        "orders/WEB-INF/classes/application.properties", "cart/WEB-INF/classes/log4j2.xml", "webapps/cart.xml",
+        "standalone.xml", "standalone-ha.xml")) {
+      assertTrue(names.stream().anyMatch(n -> n.endsWith(expected)), expected + " in " + names);
+    }
+  }
+
+  @Test
   void profilesFromTheEnvironmentAndLocationsFromArgumentsCount(@TempDir Path dir) throws Exception {
     Path elsewhere = Files.createDirectories(dir.resolve("etc/app"));
     Files.writeString(elsewhere.resolve("application-dev.yml"), "a: 1\n");

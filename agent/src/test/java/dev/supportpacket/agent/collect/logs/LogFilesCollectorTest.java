@@ -79,7 +79,7 @@ class LogFilesCollectorTest {
         "written before the delete\n");
     try (java.io.InputStream held = Files.newInputStream(log)) {
       Files.delete(log);
-      LogDiscovery discovery = LogDiscovery.ofThisProcess();
+      LogDiscovery discovery = LogDiscovery.ofThisProcess(dev.supportpacket.agent.collect.LoadedClasses.NONE);
       List<LogFile> found = discovery.discover().stream().filter(f -> f.shownAs.equals(log))
           .collect(java.util.stream.Collectors.toList());
       assertEquals(1, found.size(), discovery.checked()::toString);
