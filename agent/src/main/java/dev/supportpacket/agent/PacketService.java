@@ -63,9 +63,11 @@ public final class PacketService {
 
   /**
    * How long reading the application's name from its config files may take before the packet is named after its
-   * main class instead: the name is needed before anything is collected.
+   * main class instead: the name is needed before anything is collected. Well under a second normally, but the first
+   * packet loads the YAML parser too, which took over 2 s on two loaded cores; a hung mount fails the packet anyway,
+   * when the secrets of the same files cannot be learned.
    */
-  static final Duration NAME_DEADLINE = Duration.ofSeconds(2);
+  static final Duration NAME_DEADLINE = Duration.ofSeconds(10);
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 

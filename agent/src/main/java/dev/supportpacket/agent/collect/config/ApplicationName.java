@@ -62,9 +62,8 @@ public final class ApplicationName {
       AtomicReference<Optional<String>> fromFiles = new AtomicReference<>(Optional.empty());
       Thread reader = Daemon.start("app-name", () -> fromFiles.set(n.fromConfigFiles()));
       reader.join(deadline.toMillis());
-      if (reader.isAlive()) {
-        reader.interrupt();
-      }
+      // Left to finish, never interrupted: an interrupt closes the FileChannel a thread is reading, and the one it
+      // reads may be the agent's own nested jar (its classes load on first use), which then loads nothing more.
       return fromFiles.get().or(n::fromServer);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
