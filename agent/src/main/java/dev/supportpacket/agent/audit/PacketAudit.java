@@ -261,7 +261,7 @@ public final class PacketAudit {
    * writable by others), for report.txt; empty when they will be, or do not exist yet.
    */
   public static Optional<String> refusedBeside(Path dir) {
-    for (String name : List.of(FILE_NAME, FileTarget.stem(Paths.get(FILE_NAME)) + ".lock")) {
+    for (String name : List.of(FILE_NAME, AuditFiles.lockFile(Paths.get(FILE_NAME)).toString())) {
       Path f = dir.resolve(name);
       if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
         try {
