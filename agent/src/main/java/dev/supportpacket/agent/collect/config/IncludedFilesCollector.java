@@ -45,6 +45,12 @@ public final class IncludedFilesCollector implements Collector {
   }
 
   @Override
+  public java.time.Duration timeout(PacketOptions options) {
+    // 20 MB through the sanitizer on a busy machine, as the logs' 50 MB take up to 120 s.
+    return java.time.Duration.ofSeconds(60);
+  }
+
+  @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
     collect(ctx.options().includes(), ConfigFileCheck.ofThisProcess(Paths.get(System.getProperty("user.dir", "."))),
         packet);

@@ -46,6 +46,15 @@ class ApplicationNameTest {
   }
 
   @Test
+  void wildFlyIsNamedByItsOneDeployment() throws Exception {
+    Path base = Files.createDirectories(dir.resolve("standalone/deployments"));
+    Files.write(base.resolve("ledger.ear"), new byte[] {1});
+    Files.writeString(base.resolve("ledger.ear.deployed"), "");
+    assertEquals("ledger", name(Map.of("jboss.server.base.dir", base.getParent().toString()), Map.of(), List.of())
+        .orElseThrow());
+  }
+
+  @Test
   void tomcatsStockWebappsDoNotNameIt() throws Exception {
     Path base = dir.resolve("tomcat");
     Files.createDirectories(base.resolve("webapps/ROOT"));
