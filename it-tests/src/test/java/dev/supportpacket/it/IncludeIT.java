@@ -66,4 +66,45 @@ class IncludeIT {
       assertTrue(target.isAlive());
     }
   }
+
+  /**
+   * The startup agent's {@code include=} (several paths, as on a class path) serves a signal's packet, and the
+   * instrumentation premain was given finds a web application's Log4j2 there too.
+   */
+  @ParameterizedTest
+  @EnumSource(Jdk.class)
+  void theStartupAgentsIncludesAndInstrumentationServeASignalsPacket(Jdk jdk, @TempDir Path dir) throws Exception {
+    Path out = Files.createDirectory(dir.resolve("packets"));
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(conf.resolve("limits.properties"), "orders.max=100\n");
+    Path single = Files.writeString(dir.resolve("release.txt"), "release 4.2\n");
+    Path log4jConfig = Files.writeString(dir.resolve("webapp-log4j2.xml"), String.join("\n",
+        "<Configuration status=\"warn\"><Appenders>",
+        "<File name=\"webappFile\" fileName=\"" + dir.resolve("webapp.log") + "\">",
+        "<PatternLayout pattern=\"%m%n\"/></File>",
+        "</Appenders><Loggers><Root level=\"info\"><AppenderRef ref=\"webappFile\"/></Root></Loggers></Configuration>",
+        ""));
+    Path agent = java.nio.file.Paths.get(System.getProperty("agentJar")).toAbsolutePath().normalize();
+    String options = "output=" + out + ",duration=1,include=" + conf + java.io.File.pathSeparator + single;
+    try (TargetJvm target = TargetJvm.start(jdk, WebappHostApp.class, dir, List.of("-javaagent:" + agent + "="
+        + options, "-Dit.webappLibs=" + System.getProperty("log4jLibs"), "-Dit.webappLog4j=" + log4jConfig),
+        Map.of(), List.of())) {
+      // The signal handler is in place once the agent has registered its MBean and says so in a property.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> Leftovers
+          .jcmd(jdk, target, "VM.system_properties").contains("dev.supportpacket.agent.version="));
+      Process kill = new ProcessBuilder("kill", "-URG", Long.toString(target.pid())).inheritIO().start();
+      assertEquals(0, kill.waitFor());
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120))
+          .until(() -> target.output().stream().anyMatch(l -> l.contains("packet written")));
+      Path packet;
+      try (java.util.stream.Stream<Path> s = Files.list(out)) {
+        packet = s.filter(p -> p.toString().endsWith(".zip")).findFirst().orElseThrow();
+      }
+      PacketZip zip = new PacketZip(packet);
+      assertEquals("signal", zip.yaml("metadata.yaml").get("trigger"));
+      String index = zip.text("included/index.yaml");
+      assertTrue(index.contains("limits.properties") && index.contains("release.txt"), index);
+      assertTrue(zip.text("logs/index.yaml").contains("log4j2: 1 logger context(s)"), zip.text("logs/index.yaml"));
+    }
+  }
 }
