@@ -213,7 +213,7 @@ public final class PacketService {
       List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
           packet, () -> {
             ProcessSecrets.learnInto(sanitizer);
-            ConfigSecrets.learnInto(sanitizer, LEARN_DEADLINE);
+            ConfigSecrets.learnInto(sanitizer, LEARN_DEADLINE, options.includes());
             packet.open();
           });
       status.phase("writing", 0);

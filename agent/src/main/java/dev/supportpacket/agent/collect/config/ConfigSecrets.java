@@ -2,6 +2,7 @@ package dev.supportpacket.agent.collect.config;
 
 import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.sanitize.Sanitizer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,23 @@ public final class ConfigSecrets {
    *     interrupted and left behind, a daemon that ends when its read returns, and learns into nothing that is used
    */
   public static void learnInto(Sanitizer sanitizer, Duration deadline) {
-    learnInto(sanitizer, deadline, ConfigDiscovery::ofThisProcess);
+    learnInto(sanitizer, deadline, List.of());
+  }
+
+  /**
+   * Like {@link #learnInto(Sanitizer, Duration)}, learning from the config-format files among the operator's
+   * {@code --include} paths too: a password in an included {@code db.ini} is scrubbed from the logs as well.
+   */
+  public static void learnInto(Sanitizer sanitizer, Duration deadline, List<Path> includes) {
+    learnInto(sanitizer, deadline, ConfigDiscovery::ofThisProcess, includes);
   }
 
   static void learnInto(Sanitizer sanitizer, Duration deadline, Supplier<ConfigDiscovery> discovery) {
+    learnInto(sanitizer, deadline, discovery, List.of());
+  }
+
+  private static void learnInto(Sanitizer sanitizer, Duration deadline, Supplier<ConfigDiscovery> discovery,
+      List<Path> includes) {
     AtomicReference<String> reading = new AtomicReference<>("the list of config files");
     Thread learner = Daemon.start("learn-config", () -> {
       List<ConfigFile> files;
@@ -42,8 +56,15 @@ public final class ConfigSecrets {
         }
         if (f.refusal().isEmpty()) {
           reading.set(f.location());
-          learnFrom(sanitizer, f);
+          learnFrom(sanitizer, f.extension(), f);
         }
+      }
+      for (Map.Entry<ConfigFile, String> f : IncludedFilesCollector.configFiles(includes).entrySet()) {
+        if (Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        reading.set(f.getKey().location());
+        learnFrom(sanitizer, f.getValue(), f.getKey());
       }
     });
     try {
@@ -71,9 +92,9 @@ public final class ConfigSecrets {
     }
   }
 
-  static void learnFrom(Sanitizer sanitizer, ConfigFile f) {
+  static void learnFrom(Sanitizer sanitizer, String format, ConfigFile f) {
     try {
-      for (Map.Entry<String, String> kv : ConfigKeyValues.parse(f.extension(), ConfigText.read(f))) {
+      for (Map.Entry<String, String> kv : ConfigKeyValues.parse(format, ConfigText.read(f))) {
         sanitizer.learn(kv.getKey(), kv.getValue());
       }
     } catch (Exception | LinkageError e) {

@@ -139,6 +139,26 @@ public final class IncludedFilesCollector implements Collector {
     }
   }
 
+  /**
+   * The files of a config format among {@code includes}, each with its format, that the walk allows to be read: for
+   * learning their secrets before any collector writes ({@link ConfigSecrets}).
+   */
+  static Map<ConfigFile, String> configFiles(List<Path> includes) {
+    Map<ConfigFile, String> out = new LinkedHashMap<>();
+    if (includes.isEmpty()) {
+      return out;
+    }
+    IncludeWalk walk = new IncludeWalk(ConfigFileCheck.ofThisProcess(Paths.get(System.getProperty("user.dir", "."))));
+    includes.forEach(walk::walk);
+    for (IncludeWalk.Item item : walk.items()) {
+      String format = format(item.asFound);
+      if (item.refusal.isEmpty() && !format.isEmpty() && item.changedSince().isEmpty()) {
+        out.put(ConfigFile.onDisk(item.asFound, item.real, "", "--include", Optional.empty()), format);
+      }
+    }
+    return out;
+  }
+
   /** The format whose key rules apply: a config extension, one of its aliases, or none (text rules only). */
   static String format(Path file) {
     String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);

@@ -80,6 +80,17 @@ class IncludedFilesCollectorTest {
   }
 
   @Test
+  void secretsOfIncludedConfigFilesAreLearnedForEveryEntry() throws Exception {
+    Path inc = Files.createDirectories(dir.resolve("inc"));
+    Files.writeString(inc.resolve("db.cnf"), "[client]\nuser = orders\npassword = pw-included-77\n");
+    ConfigSecrets.learnInto(sanitizer, java.time.Duration.ofSeconds(60), List.of(inc));
+    packet.addText("logs/app.log", w -> w.write("login as orders with pw-included-77 failed\n"));
+    String log = sink.text("logs/app.log");
+    assertFalse(log.contains("pw-included-77"), log);
+    assertTrue(log.contains("login as orders with"), log);
+  }
+
+  @Test
   void aMissingPathIsSaidToBeMissingAsTheTargetSeesIt() throws Exception {
     collect(dir.resolve("nowhere"));
     assertTrue(sink.text("included/index.yaml").contains("does not exist as the target sees it"));
