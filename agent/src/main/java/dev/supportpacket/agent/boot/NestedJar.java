@@ -1,12 +1,11 @@
 package dev.supportpacket.agent.boot;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +16,12 @@ import java.util.zip.ZipException;
 /**
  * A jar stored uncompressed inside the agent jar, read in place: its entries are found through its own central
  * directory and read at their offsets in the agent jar, so nothing is extracted to disk or held in memory. Plain zip
- * only (no zip64, which a jar of a few thousand entries never needs). Thread-safe: reads are positional.
+ * only (no zip64, which a jar of a few thousand entries never needs). Thread-safe: each read seeks and reads under
+ * the file's lock.
+ *
+ * <p>A RandomAccessFile, not a FileChannel: a FileChannel is closed for good when a thread reading it is interrupted,
+ * and our collectors are interrupted at their deadlines, often while loading a class; every later class load of the
+ * agent would then fail for the JVM's lifetime. A RandomAccessFile's read ignores interrupts.
  */
 final class NestedJar {
   private static final int END_HEADER = 0x06054b50;
@@ -29,11 +33,11 @@ final class NestedJar {
   private static final int STORED = 0;
   private static final int DEFLATED = 8;
 
-  private final FileChannel file;
+  private final RandomAccessFile file;
   /** Entry name to {offset of its local header in the file, compressed size, size, method}. */
   private final Map<String, long[]> entries;
 
-  private NestedJar(FileChannel file, Map<String, long[]> entries) {
+  private NestedJar(RandomAccessFile file, Map<String, long[]> entries) {
     this.file = file;
     this.entries = entries;
   }
@@ -45,9 +49,9 @@ final class NestedJar {
    * @throws ZipException when the entry is missing, compressed, or not a plain zip
    */
   static NestedJar open(Path outer, String name) throws IOException {
-    FileChannel file = FileChannel.open(outer, StandardOpenOption.READ);
+    RandomAccessFile file = new RandomAccessFile(outer.toFile(), "r");
     try {
-      long[] nested = centralDirectory(file, 0, file.size()).get(name);
+      long[] nested = centralDirectory(file, 0, file.length()).get(name);
       if (nested == null || nested[3] != STORED) {
         throw new ZipException(outer + " holds no uncompressed " + name);
       }
@@ -71,7 +75,7 @@ final class NestedJar {
     }
     // One spare byte: the inflater may ask for one more input byte after the last ("nowrap" mode).
     byte[] in = new byte[(int) e[1] + 1];
-    readFully(file, ByteBuffer.wrap(in, 0, (int) e[1]), dataOffset(file, e[0]));
+    readFully(file, in, (int) e[1], dataOffset(file, e[0]));
     if (e[3] == STORED) {
       return Arrays.copyOf(in, (int) e[1]);
     }
@@ -99,7 +103,7 @@ final class NestedJar {
   }
 
   /** The entries of the zip that occupies [start, end) of the file; offsets in the result are the file's. */
-  private static Map<String, long[]> centralDirectory(FileChannel file, long start, long end) throws IOException {
+  private static Map<String, long[]> centralDirectory(RandomAccessFile file, long start, long end) throws IOException {
     int tail = (int) Math.min(end - start, END_SIZE + 0xFFFF); // the end record, after a comment of up to 64 KB
     ByteBuffer b = read(file, end - tail, tail);
     int at = tail - END_SIZE;
@@ -133,7 +137,7 @@ final class NestedJar {
     return entries;
   }
 
-  private static long dataOffset(FileChannel file, long localHeader) throws IOException {
+  private static long dataOffset(RandomAccessFile file, long localHeader) throws IOException {
     ByteBuffer loc = read(file, localHeader, LOC_SIZE);
     if (loc.getInt(0) != LOC_HEADER) {
       throw new ZipException("bad local header at " + localHeader);
@@ -141,20 +145,16 @@ final class NestedJar {
     return localHeader + LOC_SIZE + Short.toUnsignedInt(loc.getShort(26)) + Short.toUnsignedInt(loc.getShort(28));
   }
 
-  private static ByteBuffer read(FileChannel file, long position, int length) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(file, b, position);
-    return b;
+  private static ByteBuffer read(RandomAccessFile file, long position, int length) throws IOException {
+    byte[] b = new byte[length];
+    readFully(file, b, length, position);
+    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  private static void readFully(FileChannel file, ByteBuffer b, long position) throws IOException {
-    long at = position;
-    while (b.hasRemaining()) {
-      int n = file.read(b, at);
-      if (n < 0) {
-        throw new ZipException("unexpected end of file at " + at);
-      }
-      at += n;
+  private static void readFully(RandomAccessFile file, byte[] b, int length, long position) throws IOException {
+    synchronized (file) {
+      file.seek(position);
+      file.readFully(b, 0, length);
     }
   }
 }
