@@ -19,6 +19,11 @@ public final class AppIdentity {
     this.host = host;
   }
 
+  /** A process seen from outside: {@code name} as {@link #appName} makes it. */
+  public static AppIdentity of(String name, long pid, String host) {
+    return new AppIdentity(name, pid, host);
+  }
+
   public static AppIdentity current() {
     return new AppIdentity(appName(System.getProperty("sun.java.command", "")), ProcessHandle.current().pid(), hostName());
   }
