@@ -20,6 +20,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,56 @@ class UnresponsiveJvmIT {
       assertTrue(took < 40_000, "took " + took + " ms");
       assertEquals(List.of("1\0jcmd\0VM.uptime\0\0\0"), silent.requests(), "only the question was sent");
       assertNoPacketIn(dir);
+    }
+  }
+
+  /**
+   * A JVM that takes the attach request only after the CLI gave up on it (hung, then recovered): the request carries
+   * its expiry, and the agent writes no packet, only a status line saying the request expired. Here the CLI's own
+   * request is held by a listener of the test's that answers the question before it (as a JVM that hangs between the
+   * two would), then handed to the JVM, byte for byte, once the CLI has given up.
+   */
+  @Test
+  void aRequestTheJvmTakesAfterTheCliGaveUpWritesNoPacket(@TempDir Path dir) throws Exception {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    try (TargetJvm target = TargetJvm.start(Jdk.JDK17, CpuBurnerApp.class, dir)) {
+      Path socket = Paths.get("/tmp", ".java_pid" + target.pid());
+      String request;
+      try (SilentListener held = SilentListener.answeringTheQuestion(socket)) {
+        Cli.Result r = Cli.run(Long.toString(target.pid()), "--duration", "1", "-o", out.toString());
+        assertEquals(6, r.exit, r::toString);
+        assertTrue(r.err.contains("did not answer the attach request within 45 s") && r.err.contains("expired at")
+            && r.err.contains("the agent writes no packet, only a status line saying the request expired"), r::toString);
+        List<String> load = held.requests().stream().filter(q -> q.startsWith("1\0load\0"))
+            .collect(Collectors.toList());
+        assertEquals(1, load.size(), () -> held.requests() + "\n" + r);
+        // The CLI's copy of the agent jar may be gone by now (CLIs of other builds on this machine clean copies of
+        // other versions): the build's own jar, the same agent, takes its place; the arguments stay the CLI's.
+        String cliRequest = load.get(0);
+        int jar = cliRequest.indexOf("\0false\0") + "\0false\0".length();
+        request = cliRequest.substring(0, jar) + Paths.get(System.getProperty("agentJar")).toAbsolutePath().normalize()
+            + cliRequest.substring(cliRequest.indexOf('=', jar));
+      }
+      // The status file the CLI made and removed when it gave up, made again to see what the late agent says.
+      Matcher status = Pattern.compile("status=([^,\0]+)").matcher(request);
+      assertTrue(status.find(), request);
+      Path statusFile = Files.createFile(Paths.get(status.group(1)));
+      try {
+        Leftovers.jcmd(Jdk.JDK17, target, "VM.uptime"); // the JVM's own listener, started as jcmd starts it
+        String answer = SilentListener.send(socket, request);
+        assertTrue(answer.startsWith("0\n") && answer.contains("return code: 0"), answer);
+        List<String> lines = Files.readAllLines(statusFile);
+        assertEquals(1, lines.size(), () -> "answer " + answer + ", request " + request.replace('\0', '|'));
+        assertTrue(lines.get(0).startsWith("failed EXPIRED the attach request reached this JVM"), lines::toString);
+      } finally {
+        Files.deleteIfExists(statusFile);
+      }
+      Thread.sleep(2000);
+      assertNoPacketIn(out);
+      assertNoPacketIn(dir);
+      assertFalse(Leftovers.jcmd(Jdk.JDK17, target, "VM.system_properties").contains("dev.supportpacket.agent.loads"),
+          "the agent's code was not even counted as loaded");
+      Leftovers.assertNone(Jdk.JDK17, target, out);
     }
   }
 
@@ -101,17 +153,29 @@ class UnresponsiveJvmIT {
     private final List<SocketChannel> held = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
 
-    private SilentListener(Path path, ServerSocketChannel server) {
+    private final boolean answerUptime;
+
+    private SilentListener(Path path, ServerSocketChannel server, boolean answerUptime) {
       this.path = path;
       this.server = server;
+      this.answerUptime = answerUptime;
     }
 
     static SilentListener at(Path path) throws IOException {
+      return start(path, false);
+    }
+
+    /** Answers VM.uptime, the CLI's question before it attaches, and holds everything else unanswered. */
+    static SilentListener answeringTheQuestion(Path path) throws IOException {
+      return start(path, true);
+    }
+
+    private static SilentListener start(Path path, boolean answerUptime) throws IOException {
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(path));
       // As the JVM makes its own: open to its user only, or the CLI refuses it.
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-      SilentListener l = new SilentListener(path, server);
+      SilentListener l = new SilentListener(path, server, answerUptime);
       Thread t = new Thread(l::serve, "it-silent-listener");
       t.setDaemon(true);
       t.start();
@@ -132,10 +196,23 @@ class UnresponsiveJvmIT {
               nuls += b.get(i) == 0 ? 1 : 0;
             }
           }
-          requests.add(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+          String request = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+          requests.add(request);
+          if (answerUptime && request.equals("1\0jcmd\0VM.uptime\0\0\0")) {
+            c.write(ByteBuffer.wrap("0\n12.345 s\n".getBytes(StandardCharsets.UTF_8)));
+            c.close();
+          }
         }
       } catch (IOException e) {
         // closed
+      }
+    }
+
+    /** Sends one request of the attach protocol as it is and returns the whole answer. */
+    static String send(Path socket, String request) throws IOException {
+      try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        c.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+        return new String(java.nio.channels.Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
       }
     }
 
