@@ -1,6 +1,8 @@
 package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.report.AppIdentity;
+import dev.supportpacket.agent.sanitize.EntryScrubber;
+import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -59,11 +62,14 @@ final class BundleRun {
           + "; choose another directory with --output");
     }
     try {
-      List<Outcome> outcomes = takeAll(work, packet.progressView());
+      PacketRequest.HostFiles files = packet.hostFiles();
+      // Made before any packet is taken: bad rules fail the run at once, not after every JVM was asked.
+      Sanitizer sanitizer = SanitizeCommand.sanitizer(files.rules(), files.siteKey());
+      List<Outcome> outcomes = takeAll(work, files, packet.progressView());
       for (Outcome o : outcomes) {
         err.println("support-packet: pid " + o.pid + ": " + o.line());
       }
-      Path bundle = write(outcomes);
+      Path bundle = write(outcomes, sanitizer.forEntry("summary.txt"));
       out.println(bundle);
       long failed = outcomes.stream().filter(o -> o.packet == null).count();
       if (failed == outcomes.size()) {
@@ -80,7 +86,7 @@ final class BundleRun {
     }
   }
 
-  private List<Outcome> takeAll(Path work, ProgressView progress) {
+  private List<Outcome> takeAll(Path work, PacketRequest.HostFiles files, ProgressView progress) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, pids.size()), r -> {
       Thread t = new Thread(r, "support-bundle");
       t.setDaemon(true);
@@ -89,7 +95,7 @@ final class BundleRun {
     try {
       List<Future<Outcome>> futures = new ArrayList<>();
       for (String pid : pids) {
-        futures.add(pool.submit(() -> take(pid, work, progress.of("pid " + pid))));
+        futures.add(pool.submit(() -> take(pid, work, files, progress.of("pid " + pid))));
       }
       List<Outcome> outcomes = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
@@ -105,13 +111,12 @@ final class BundleRun {
     }
   }
 
-  private Outcome take(String pid, Path work, ProgressView progress) {
+  private Outcome take(String pid, Path work, PacketRequest.HostFiles files, ProgressView progress) {
     String app = "?";
     try {
       TargetProcess target = TargetProcess.verify(pid);
       app = AppIdentity.appName(target.mainName());
       Path dir = Files.createDirectory(work.resolve(pid));
-      PacketRequest.HostFiles files = packet.hostFiles();
       PacketRequest.Result r = new PacketRequest(target, packet.toBuilder(),
           new PacketRequest.HostFiles(dir, files.rules(), files.siteKey()), packet.timeout(), progress).run();
       return new Outcome(pid, app, target.container().describe(), r.path, r.complete, ExitCode.OK, "");
@@ -122,33 +127,25 @@ final class BundleRun {
     }
   }
 
-  private Path write(List<Outcome> outcomes) throws CliFailure {
+  /**
+   * The packets go in as they are (sanitized where they were made); summary.txt is written here, from failure
+   * messages, process names and findings, so it passes the sanitizer like any entry of a packet.
+   */
+  private Path write(List<Outcome> outcomes, EntryScrubber scrubber) throws CliFailure {
     String name = "support-bundle-" + AppIdentity.appName(AppIdentity.hostName()) + "-" + STAMP.format(Instant.now());
     Path tmp = null;
     try {
       tmp = Files.createTempFile(outputDir, ".support-bundle-", ".part");
-      StringBuilder summary = new StringBuilder();
-      summary.append("support bundle of ").append(outcomes.size()).append(" JVM(s) on ").append(AppIdentity.hostName())
-          .append(", ").append(Instant.now()).append("\n");
-      summary.append(outcomes.stream().filter(o -> o.packet != null).count()).append(" packet(s), ")
-          .append(outcomes.stream().filter(o -> o.packet == null).count()).append(" failed\n\n");
       try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
         for (Outcome o : outcomes) {
-          summary.append("pid ").append(o.pid).append(" (").append(o.app).append(", container ").append(o.container)
-              .append("): ").append(o.line()).append("\n");
           if (o.packet != null) {
-            String entry = o.pid + "-" + o.app + "/" + o.packet.getFileName();
-            zip.putNextEntry(new ZipEntry(entry));
+            zip.putNextEntry(new ZipEntry(o.entry()));
             Files.copy(o.packet, zip);
             zip.closeEntry();
-            summary.append("  packet: ").append(entry).append("\n");
-            for (String f : topFindings(o.packet)) {
-              summary.append("  finding: ").append(f).append("\n");
-            }
           }
         }
         zip.putNextEntry(new ZipEntry("summary.txt"));
-        zip.write(summary.toString().getBytes(StandardCharsets.UTF_8));
+        zip.write(summary(outcomes, scrubber).getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
       }
       Path bundle = outputDir.resolve(name + ".zip");
@@ -165,6 +162,25 @@ final class BundleRun {
         }
       }
     }
+  }
+
+  static String summary(List<Outcome> outcomes, EntryScrubber scrubber) {
+    StringBuilder summary = new StringBuilder();
+    summary.append("support bundle of ").append(outcomes.size()).append(" JVM(s) on ").append(AppIdentity.hostName())
+        .append(", ").append(Instant.now()).append("\n");
+    summary.append(outcomes.stream().filter(o -> o.packet != null).count()).append(" packet(s), ")
+        .append(outcomes.stream().filter(o -> o.packet == null).count()).append(" failed\n\n");
+    for (Outcome o : outcomes) {
+      summary.append("pid ").append(o.pid).append(" (").append(o.app).append(", container ").append(o.container)
+          .append("): ").append(o.line()).append("\n");
+      if (o.packet != null) {
+        summary.append("  packet: ").append(o.entry()).append("\n");
+        for (String f : topFindings(o.packet)) {
+          summary.append("  finding: ").append(f).append("\n");
+        }
+      }
+    }
+    return summary.toString().lines().map(scrubber::text).collect(Collectors.joining("\n", "", "\n"));
   }
 
   /** The first titles of the packet's findings.json, when the packet has one (already sanitized in the packet). */
@@ -190,7 +206,7 @@ final class BundleRun {
   }
 
   /** What became of one target. */
-  private static final class Outcome {
+  static final class Outcome {
     final String pid;
     final String app;
     final String container;
@@ -211,6 +227,11 @@ final class BundleRun {
 
     static Outcome failed(String pid, String app, ExitCode code, String reason) {
       return new Outcome(pid, app, "?", null, false, code, reason);
+    }
+
+    /** The packet's name in the bundle. */
+    String entry() {
+      return pid + "-" + app + "/" + packet.getFileName();
     }
 
     String line() {

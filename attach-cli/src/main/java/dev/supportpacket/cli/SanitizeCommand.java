@@ -58,12 +58,7 @@ final class SanitizeCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new CliFailure(ExitCode.USAGE, dir + " is not a directory");
     }
-    Sanitizer sanitizer;
-    try {
-      sanitizer = Sanitizer.create(SanitizerSettings.load(Optional.ofNullable(rules), Optional.ofNullable(siteKeyFile)));
-    } catch (InvalidSettingsException e) {
-      throw new CliFailure(ExitCode.USAGE, e.getMessage());
-    }
+    Sanitizer sanitizer = sanitizer(rules, siteKeyFile);
     Path zipFile = into.toAbsolutePath();
     Path tmp = null;
     try {
@@ -99,6 +94,21 @@ final class SanitizeCommand implements Callable<Integer> {
           // our own .part file; the error above says the zip failed
         }
       }
+    }
+  }
+
+  /**
+   * The packet's sanitizer, for what the CLI itself writes (this command's files, a bundle's summary): the same rules
+   * and, with the same site key, the same tokens as the packets.
+   *
+   * @param rules null for the built-in rules only
+   * @param siteKey null for a key of this run's own (its tokens then match no packet's)
+   */
+  static Sanitizer sanitizer(Path rules, Path siteKey) throws CliFailure {
+    try {
+      return Sanitizer.create(SanitizerSettings.load(Optional.ofNullable(rules), Optional.ofNullable(siteKey)));
+    } catch (InvalidSettingsException e) {
+      throw new CliFailure(ExitCode.USAGE, e.getMessage());
     }
   }
 

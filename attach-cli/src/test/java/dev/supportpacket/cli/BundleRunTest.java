@@ -1,6 +1,8 @@
 package dev.supportpacket.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,21 @@ class BundleRunTest {
   @Test
   void aPacketWithoutFindingsHasNone(@TempDir Path dir) throws Exception {
     assertEquals(List.of(), BundleRun.topFindings(zip(dir.resolve("p.zip"), "report.txt", "ok")));
+  }
+
+  @Test
+  void theSummaryPassesTheSanitizer(@TempDir Path dir) throws Exception {
+    String secret = "hunter2-" + System.nanoTime();
+    BundleRun.Outcome failed = BundleRun.Outcome.failed("42", "shop", ExitCode.AGENT_FAILED,
+        "the agent said: cannot read /etc/app.conf with password=" + secret);
+    BundleRun.Outcome taken = new BundleRun.Outcome("43", "billing", "-", zip(dir.resolve("p.zip"), "findings.json",
+        "{\"findings\":[{\"title\":\"login failed for password=" + secret + "\"}]}"), true, ExitCode.OK, "");
+    String summary = BundleRun.summary(List.of(failed, taken), SanitizeCommand.sanitizer(null, null)
+        .forEntry("summary.txt"));
+    assertFalse(summary.contains(secret), summary);
+    assertTrue(summary.startsWith("support bundle of 2 JVM(s)"), summary);
+    assertTrue(summary.contains("pid 42 (shop, container ?): FAILED (exit "), summary);
+    assertTrue(summary.contains("  packet: 43-billing/p.zip"), summary);
   }
 
   private static Path zip(Path file, String name, String content) throws Exception {
