@@ -174,7 +174,9 @@ final class OutsidePacket {
     Map<Command, String> answers = new LinkedHashMap<>();
     HotSpotAttach attach = new HotSpotAttach(target);
     long end = System.nanoTime() + TOTAL_DEADLINE.toNanos();
-    String stuck = null;
+    // The agent was just loaded through this socket; without it the JVM is not HotSpot (OpenJ9 answers a SIGQUIT
+    // with a javacore file), and starting a listener is not ours to do here.
+    String stuck = attach.listening() ? null : "the JVM has no HotSpot attach socket";
     for (Command c : COMMANDS) {
       if (stuck != null) {
         outcomes.add(Outcome.skipped(c.id, 0, "not asked: " + stuck));
