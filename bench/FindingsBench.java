@@ -1,15 +1,11 @@
 import dev.supportpacket.agent.findings.Analysis;
 import dev.supportpacket.agent.findings.model.ModelReader;
 import dev.supportpacket.agent.findings.model.PacketModel;
-import dev.supportpacket.agent.findings.model.ZipEntries;
 import dev.supportpacket.agent.report.PacketFacts;
 import dev.supportpacket.agent.report.ReadmeHtml;
+import dev.supportpacket.cli.PacketZip;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Times the packet's analysis and report page on a packet zip, in one JVM: the first run (cold, as in a target
@@ -19,18 +15,12 @@ import java.util.zip.ZipFile;
 public final class FindingsBench {
   public static void main(String[] args) throws Exception {
     Path zip = Path.of(args[0]);
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    try (ZipFile z = new ZipFile(zip.toFile())) {
-      for (ZipEntry e : java.util.Collections.list(z.entries())) {
-        sizes.put(e.getName(), e.getSize());
-      }
-    }
     long[] model = new long[11];
     long[] rules = new long[11];
     long[] page = new long[11];
     int pageBytes = 0;
     for (int i = 0; i < model.length; i++) {
-      try (ZipEntries entries = ZipEntries.open(zip)) {
+      try (PacketZip entries = PacketZip.open(zip)) {
         long t0 = System.nanoTime();
         PacketModel m = ModelReader.read(entries);
         long t1 = System.nanoTime();
@@ -39,7 +29,7 @@ public final class FindingsBench {
         a.writeJson(json);
         long t2 = System.nanoTime();
         StringWriter html = new StringWriter();
-        ReadmeHtml.write(html, PacketFacts.read(entries, sizes), a);
+        ReadmeHtml.write(html, PacketFacts.read(entries, entries.sizes()), a);
         long t3 = System.nanoTime();
         model[i] = t1 - t0;
         rules[i] = t2 - t1;

@@ -2,6 +2,7 @@ package dev.supportpacket.agent;
 
 import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.audit.PacketAudit;
+import dev.supportpacket.agent.audit.PacketEvent;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
@@ -94,15 +95,16 @@ public final class PacketService {
 
   /** Writes one packet for {@code trigger} and reports to {@code status} as it goes. */
   public PacketResult create(PacketOptions options, TriggerContext trigger, StatusFile status) {
-    PacketResult result;
-    PacketAudit.Facts facts = new PacketAudit.Facts(System.currentTimeMillis(), outputDir(options));
+    PacketEvent.Request request = new PacketEvent.Request(trigger, options.caller(), outputDir(options));
+    PacketEvent event;
     try {
-      result = claimAndWrite(options, trigger, status, facts);
+      event = claimAndWrite(options, request, status);
     } catch (Throwable t) {
-      result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
+      event = PacketEvent.failed(request, PacketEvent.Collected.NOTHING, FailureKind.INTERNAL, "unexpected " + t);
     }
     // Before the status line: whoever is told the packet is done finds its audit record written.
-    PacketAudit.record(options, trigger, result, facts);
+    PacketAudit.record(options.auditConfig(), event);
+    PacketResult result = resultOf(event);
     if (result.path().isPresent()) {
       status.done(result.complete(), result.path().get());
     } else {
@@ -115,45 +117,54 @@ public final class PacketService {
     return options.outputDir().orElse(Paths.get(System.getProperty("user.dir"))).toAbsolutePath();
   }
 
-  private PacketResult claimAndWrite(PacketOptions options, TriggerContext trigger, StatusFile status,
-      PacketAudit.Facts facts) {
-    Path dir = outputDir(options);
+  /** What the trigger is told: the packet the event names, or its failure. */
+  private static PacketResult resultOf(PacketEvent event) {
+    return event.packet().map(p -> PacketResult.written(p, event.complete())).orElseGet(() ->
+        PacketResult.failed(event.failure().orElse(FailureKind.INTERNAL), event.message().orElse("no packet")));
+  }
+
+  private PacketEvent claimAndWrite(PacketOptions options, PacketEvent.Request request, StatusFile status) {
+    Path dir = request.outputDir();
     long startedAt = System.currentTimeMillis();
     AppIdentity app = AppIdentity.current();
     String stamp = STAMP.format(Instant.ofEpochMilli(startedAt));
     Path file = dir.resolve("support-packet-" + app.name() + "-" + app.pid() + "-" + stamp + ".zip");
     if (!inProgress.compareAndSet(null, file)) {
       Path running = inProgress.get();
-      return PacketResult.failed(FailureKind.ALREADY_RUNNING, "another packet is being written in this JVM"
+      return PacketEvent.rejected(request, FailureKind.ALREADY_RUNNING, "another packet is being written in this JVM"
           + (running == null ? " (it just finished; ask again)" : ": " + running));
     }
     try {
-      PacketResult result;
+      PacketEvent event;
       try {
-        result = write(options, trigger, app, startedAt, stamp, file, status, facts);
+        event = write(options, request, app, startedAt, file, status);
       } catch (Throwable t) {
-        result = PacketResult.failed(FailureKind.INTERNAL, "unexpected " + t);
+        event = PacketEvent.failed(request, PacketEvent.Collected.NOTHING, FailureKind.INTERNAL, "unexpected " + t);
       }
       // Published before the claim is released: whoever sees "not in progress" also sees this outcome.
+      PacketResult result = resultOf(event);
       lastResult = result;
       result.path().ifPresent(p -> lastWritten = p);
-      return result;
+      return event;
     } finally {
       inProgress.set(null);
     }
   }
 
-  private PacketResult write(PacketOptions options, TriggerContext trigger, AppIdentity app, long startedAt,
-      String stamp, Path file, StatusFile status, PacketAudit.Facts facts) {
+  /**
+   * Checks, then collects and seals. A refusal before anything is collected is a rejected request; a failure after
+   * it, a failed one, with what was collected by then.
+   */
+  private PacketEvent write(PacketOptions options, PacketEvent.Request request, AppIdentity app, long startedAt,
+      Path file, StatusFile status) {
     Path dir = file.getParent();
     Optional<String> heapTooFull = Headroom.now().refusalToStart();
     if (heapTooFull.isPresent()) {
-      return PacketResult.failed(FailureKind.HEAP_TOO_FULL, heapTooFull.get());
+      return PacketEvent.rejected(request, FailureKind.HEAP_TOO_FULL, heapTooFull.get());
     }
-    PacketResult refused = checkOutputDir(dir, HeapDumpCollector.diskNeeded(options));
-    if (refused != null) {
-      facts.outputRefused();
-      return refused;
+    Optional<PacketEvent> refused = checkOutputDir(request, HeapDumpCollector.diskNeeded(options));
+    if (refused.isPresent()) {
+      return refused.get();
     }
     // Files of packets whose JVM was killed: a raw heap dump among them must not stay on disk unscrubbed.
     List<String> leftovers = PrivateFiles.removeLeftovers(dir);
@@ -163,15 +174,17 @@ public final class PacketService {
     try {
       sanitizer = Sanitizer.create(SanitizerSettings.load(options.rulesFile(), options.siteKeyFile()));
     } catch (InvalidSettingsException e) {
-      return PacketResult.failed(FailureKind.BAD_OPTIONS, e.getMessage());
+      return PacketEvent.rejected(request, FailureKind.BAD_OPTIONS, String.valueOf(e.getMessage()));
     }
     Path scratch;
     try {
       scratch = PrivateFiles.createDirectory(PrivateFiles.temporaryName(dir, ".work"));
     } catch (IOException e) {
-      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot create a work directory in " + dir + ": " + e);
+      return PacketEvent.rejected(request, FailureKind.OUTPUT_NOT_WRITABLE, "cannot create a work directory in "
+          + dir + ": " + e);
     }
-    facts.started();
+    // From here on a failure is "failed", with what was collected when it happened.
+    PacketEvent.Collected collected = PacketEvent.Collected.NOTHING;
     try (ZipSink sink = ZipSink.create(file, scratch, Set.copyOf(PacketModel.READS))) {
       long budget = options.maxSizeMb() > 0 ? options.maxSizeMb() * 1024 * 1024 : Long.MAX_VALUE;
       // The collectors start at once (the profile's seconds count from here) and write once the sanitizer knows
@@ -189,60 +202,69 @@ public final class PacketService {
       Analysis analysis = Analysis.writeInto(packet);
       Report report = new Report(outcomes, packet.entries(), packet.notes());
       // After the collectors: it says whether the packet holds unsanitized memory, known only now.
-      packet.addYaml("metadata.yaml", Metadata.tree(app, startedAt, trigger.kind().label(), Sanitizer.VERSION,
-          sanitizer.usesSiteKey(), report.unsanitized()));
+      packet.addYaml("metadata.yaml", Metadata.tree(app, startedAt, request.trigger().kind().label(),
+          Sanitizer.VERSION, sanitizer.usesSiteKey(), report.unsanitized()));
       packet.addText("report.txt", report::writeReport);
       if (!report.complete() || report.unsanitized()) {
         packet.addText("warning.txt", report::writeWarnings);
       }
       packet.addText(ReadmeHtml.ENTRY, w -> ReadmeHtml.write(w, app, report, packet.entries(), analysis));
-      facts.collected(outcomes, packet.entries());
-      packet.addText(PacketAudit.ENTRY, w -> w.write(PacketAudit.inPacketJson(options, trigger, facts, report.complete())));
-      return PacketResult.written(sink.seal(), report.complete());
+      collected = PacketEvent.Collected.of(outcomes, packet.entries());
+      PacketEvent written = PacketEvent.written(request, collected, report.complete());
+      packet.addText(PacketAudit.ENTRY, w -> w.write(PacketAudit.inPacketJson(written)));
+      return written.sealedAs(sink.seal());
     } catch (ConfigSecrets.NotLearned e) {
       // Fail closed: a value the sanitizer does not know would leave in clear wherever it appears without its key.
-      return PacketResult.failed(FailureKind.INTERNAL, e.getMessage());
+      return PacketEvent.failed(request, collected, FailureKind.INTERNAL, String.valueOf(e.getMessage()));
     } catch (IOException e) {
       String msg = String.valueOf(e.getMessage());
       return msg.contains("No space left")
-          ? PacketResult.failed(FailureKind.NO_SPACE, "the disk of " + dir + " filled up while writing: " + msg)
-          : PacketResult.failed(FailureKind.INTERNAL, "writing " + file + " failed: " + e);
+          ? PacketEvent.failed(request, collected, FailureKind.NO_SPACE, "the disk of " + dir
+              + " filled up while writing: " + msg)
+          : PacketEvent.failed(request, collected, FailureKind.INTERNAL, "writing " + file + " failed: " + e);
+    } catch (RuntimeException e) {
+      return PacketEvent.failed(request, collected, FailureKind.INTERNAL, "unexpected " + e);
     }
   }
 
   /**
-   * Null when the directory can take a packet; otherwise the refusal, naming the fix. A missing directory is created
-   * (0700, missing parents too): "create it first" only ever stopped people.
+   * Empty when the request's directory can take a packet; otherwise the refusal, naming the fix. A missing directory
+   * is created (0700, missing parents too): "create it first" only ever stopped people.
    */
-  private static PacketResult checkOutputDir(Path dir, long heapDumpBytes) {
+  private static Optional<PacketEvent> checkOutputDir(PacketEvent.Request request, long heapDumpBytes) {
+    Path dir = request.outputDir();
     if (!Files.isDirectory(dir)) {
       try {
         PrivateFiles.createDirectories(dir);
       } catch (IOException | RuntimeException e) {
-        return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir + " does not exist and"
+        return refusal(request, FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir + " does not exist and"
             + " cannot be created by user " + System.getProperty("user.name") + " (" + e.getMessage()
             + "); choose another with --output");
       }
     }
     if (!Files.isWritable(dir)) {
-      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir
+      return refusal(request, FailureKind.OUTPUT_NOT_WRITABLE, "output directory " + dir
           + " is not writable by user " + System.getProperty("user.name") + "; choose another with --output");
     }
     try {
       long free = Files.getFileStore(dir).getUsableSpace();
       if (free < MIN_FREE_BYTES) {
-        return PacketResult.failed(FailureKind.NO_SPACE, "only " + free / (1024 * 1024) + " MB free in " + dir + ", "
+        return refusal(request, FailureKind.NO_SPACE, "only " + free / (1024 * 1024) + " MB free in " + dir + ", "
             + MIN_FREE_BYTES / (1024 * 1024) + " MB needed; free some space or choose another with --output");
       }
       if (heapDumpBytes > 0 && free < MIN_FREE_BYTES + heapDumpBytes) {
         // Refused before anything is written: a full disk would hurt the application more than a missing packet.
-        return PacketResult.failed(FailureKind.NO_SPACE, "only " + free / (1024 * 1024) + " MB free in " + dir
+        return refusal(request, FailureKind.NO_SPACE, "only " + free / (1024 * 1024) + " MB free in " + dir
             + ", the heap dump needs about " + (MIN_FREE_BYTES + heapDumpBytes) / (1024 * 1024) + " MB (1.5 x the "
             + "heap in use, plus 64 MB); nothing was written; free some space or choose another with --output");
       }
     } catch (IOException e) {
-      return PacketResult.failed(FailureKind.OUTPUT_NOT_WRITABLE, "cannot check free space in " + dir + ": " + e);
+      return refusal(request, FailureKind.OUTPUT_NOT_WRITABLE, "cannot check free space in " + dir + ": " + e);
     }
-    return null;
+    return Optional.empty();
+  }
+
+  private static Optional<PacketEvent> refusal(PacketEvent.Request request, FailureKind kind, String message) {
+    return Optional.of(PacketEvent.outputRefused(request, kind, message));
   }
 }

@@ -2,7 +2,6 @@ package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.findings.Analysis;
 import dev.supportpacket.agent.findings.model.ModelReader;
-import dev.supportpacket.agent.findings.model.ZipEntries;
 import dev.supportpacket.agent.findings.rules.Evidence;
 import dev.supportpacket.agent.findings.rules.Finding;
 import dev.supportpacket.agent.packet.PrivateFiles;
@@ -14,11 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,13 +45,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(packet) || !Files.isReadable(packet)) {
-      err.println("cannot read " + packet + ": no such file, or not readable by user " + System.getProperty("user.name"));
-      return ExitCode.USAGE.code;
-    }
-    try (ZipEntries entries = ZipEntries.open(packet)) {
-      Analysis analysis = Analysis.of(ModelReader.read(entries));
-      PacketFacts facts = PacketFacts.read(entries, sizes(packet));
+    try (PacketZip zip = PacketZip.open(packet)) {
+      Analysis analysis = Analysis.of(ModelReader.read(zip));
+      PacketFacts facts = PacketFacts.read(zip, zip.sizes());
       out.println(packet + ": " + (facts.complete ? "complete" : "incomplete") + " packet of " + facts.app + " (pid "
           + facts.pid + ")");
       for (String line : Verdict.lines(analysis.findings()).subList(0, 1)) {
@@ -91,20 +82,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
       return ExitCode.OK.code;
     } catch (IOException e) {
-      err.println("cannot read " + packet + " as a packet zip: " + e.getMessage());
+      err.println("cannot read " + packet + ": " + e.getMessage());
       return ExitCode.USAGE.code;
     }
-  }
-
-  private static Map<String, Long> sizes(Path packet) throws IOException {
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(packet.toFile())) {
-      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
-        if (!e.isDirectory()) {
-          sizes.put(e.getName(), e.getSize());
-        }
-      }
-    }
-    return sizes;
   }
 }

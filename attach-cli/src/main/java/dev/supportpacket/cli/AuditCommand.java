@@ -1,6 +1,5 @@
 package dev.supportpacket.cli;
 
-import dev.supportpacket.agent.audit.AuditVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

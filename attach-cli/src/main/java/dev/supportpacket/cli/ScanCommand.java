@@ -1,9 +1,7 @@
 package dev.supportpacket.cli;
 
-import dev.supportpacket.agent.sanitize.PacketScanner;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,15 +30,11 @@ public final class ScanCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(packet) || !Files.isReadable(packet)) {
-      err.println("cannot read " + packet + ": no such file, or not readable by user " + System.getProperty("user.name"));
-      return ExitCode.USAGE.code;
-    }
     List<PacketScanner.Finding> findings;
     try {
       findings = new PacketScanner().scan(packet);
     } catch (IOException e) {
-      err.println("cannot read " + packet + " as a packet zip: " + e.getMessage());
+      err.println("cannot read " + packet + ": " + e.getMessage());
       return ExitCode.USAGE.code;
     }
     if (findings.isEmpty()) {

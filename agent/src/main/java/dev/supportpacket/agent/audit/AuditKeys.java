@@ -16,11 +16,9 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -181,8 +179,11 @@ public final class AuditKeys {
     return keyFile.resolveSibling((n.endsWith(".key") ? n.substring(0, n.length() - 4) : n) + ".pub");
   }
 
-  /** Reads {@code name: value} lines; {@code #} starts a comment. */
-  static Map<String, String> read(Path file) throws IOException {
+  /**
+   * Reads a key or {@code .pub} file's {@code name: value} lines ({@code #} starts a comment): what
+   * {@code audit verify} checks seals with.
+   */
+  public static Map<String, String> readKeyFile(Path file) throws IOException {
     return parse(PrivateFiles.readSmall(file, "key file", MAX_KEY_FILE));
   }
 
@@ -196,64 +197,5 @@ public final class AuditKeys {
       m.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
     }
     return m;
-  }
-
-  /** Checks seal signatures: with a public key (Ed25519) or the shared key (HMAC). */
-  public static final class Checker {
-    private final PublicKey publicKey;
-    private final byte[] publicBytes;
-    private final byte[] hmacKey;
-
-    private Checker(PublicKey publicKey, byte[] publicBytes, byte[] hmacKey) {
-      this.publicKey = publicKey;
-      this.publicBytes = publicBytes;
-      this.hmacKey = hmacKey;
-    }
-
-    /** From a {@code .pub} or {@code .key} file (either holds {@code public:}; a key file may hold {@code hmac:}). */
-    public static Checker load(Path file) throws IOException {
-      Map<String, String> k = read(file);
-      try {
-        PublicKey pub = null;
-        byte[] pubBytes = null;
-        if (k.containsKey("public")) {
-          pubBytes = Base64.getDecoder().decode(k.get("public"));
-          pub = KeyFactory.getInstance(ED25519).generatePublic(new X509EncodedKeySpec(pubBytes));
-        }
-        byte[] hmac = k.containsKey("hmac") ? Base64.getDecoder().decode(k.get("hmac")) : null;
-        if (pub == null && hmac == null) {
-          throw new IOException(file + " holds neither 'public:' nor 'hmac:'");
-        }
-        return new Checker(pub, pubBytes, hmac);
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        throw new IOException(file + " holds no usable key: " + e.getMessage(), e);
-      }
-    }
-
-    public String keyId(String alg) {
-      byte[] k = alg.equals(ED25519) ? publicBytes : hmacKey;
-      return k == null ? "none" : link(k, null).substring(0, 16);
-    }
-
-    /** Whether {@code signature} (base64) is {@code alg}'s signature of {@code data} under this key. */
-    public boolean verify(String alg, byte[] data, String signature) {
-      try {
-        byte[] sig = Base64.getDecoder().decode(signature);
-        if (alg.equals(ED25519) && publicKey != null) {
-          Signature s = Signature.getInstance(ED25519);
-          s.initVerify(publicKey);
-          s.update(data);
-          return s.verify(sig);
-        }
-        if (alg.equals(HMAC) && hmacKey != null) {
-          Mac mac = Mac.getInstance(HMAC);
-          mac.init(new SecretKeySpec(hmacKey, HMAC));
-          return MessageDigest.isEqual(mac.doFinal(data), sig);
-        }
-        return false;
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        return false;
-      }
-    }
   }
 }

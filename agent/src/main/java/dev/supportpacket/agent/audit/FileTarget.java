@@ -1,6 +1,5 @@
 package dev.supportpacket.agent.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -18,8 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,8 +29,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -50,11 +45,6 @@ import java.util.zip.GZIPOutputStream;
  * evidence.
  */
 final class FileTarget extends ConfiguredTarget {
-  /** The seal key's name in the user's state directory. */
-  static final String DEFAULT_KEY = "support-packet-audit.key";
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   /** At most this much of an audit file is read to find the chain's end. */
   static final long MAX_SCAN = 16L * 1024 * 1024;
   static final int CHUNK = 64 * 1024;
@@ -72,7 +62,7 @@ final class FileTarget extends ConfiguredTarget {
     boolean compress = true;
     /** Seal after a batch once this many records are unsealed. */
     int sealEvery = 1;
-    /** Key file for seals, as configured; null: {@value #DEFAULT_KEY} in {@link #keyDirectory}. */
+    /** Key file for seals, as configured; null: {@value AuditFiles#DEFAULT_KEY} in {@link #keyDirectory}. */
     Path signingKeyFile;
     /** Where the default key lives; empty: {@code <stem>.key} beside the file. */
     Supplier<Optional<Path>> keyDirectory = PrivateFiles::stateDirectory;
@@ -138,7 +128,7 @@ final class FileTarget extends ConfiguredTarget {
   }
 
   private void writeTo(Path file, List<AuditRecord> records) throws IOException {
-    Path lockFile = file.resolveSibling(stem(file) + ".lock");
+    Path lockFile = AuditFiles.lockFile(file);
     // Seals made but not yet in the file: forwarded only once written, so that a remote copy always has its line.
     List<AuditRecord> seals = new ArrayList<>();
     // A file lock is held per JVM: two lanes of this JVM writing one file (the fallback) must take turns first.
@@ -260,8 +250,7 @@ final class FileTarget extends ConfiguredTarget {
    * never depends on the old one.
    */
   private ChainState rotate(Path file, ChainState state) throws IOException {
-    String ext = extension(file);
-    Path rotated = file.resolveSibling(stem(file) + "-" + STAMP.format(Instant.now()) + ext);
+    Path rotated = AuditFiles.rotatedName(file, Instant.now());
     PrivateFiles.publish(file, rotated);
     if (settings.compress) {
       Path gz = rotated.resolveSibling(rotated.getFileName() + ".gz");
@@ -292,7 +281,7 @@ final class FileTarget extends ConfiguredTarget {
     if (settings.maxBackups <= 0) {
       return List.of();
     }
-    List<Path> backups = rotatedFiles(file);
+    List<Path> backups = AuditFiles.rotatedFiles(file);
     List<String> deleted = new ArrayList<>();
     for (int i = 0; i < backups.size() - settings.maxBackups; i++) {
       Files.deleteIfExists(backups.get(i));
@@ -301,24 +290,13 @@ final class FileTarget extends ConfiguredTarget {
     return deleted;
   }
 
-  /** The rotated files of {@code file}, oldest first (their names sort by time). */
-  static List<Path> rotatedFiles(Path file) throws IOException {
-    String prefix = stem(file) + "-";
-    String ext = extension(file);
-    try (Stream<Path> s = Files.list(file.toAbsolutePath().getParent())) {
-      return s.filter(p -> {
-        String n = p.getFileName().toString();
-        return n.startsWith(prefix) && (n.endsWith(ext) || n.endsWith(ext + ".gz"));
-      }).sorted().collect(Collectors.toList());
-    }
-  }
-
   /**
    * The seal key when none is configured: in the user's private state directory, out of the packets' directory
    * (whoever receives packets from there must not get the key); beside the file for a user without one.
    */
   private Path defaultKeyFile(Path file) {
-    return settings.keyDirectory.get().map(d -> d.resolve(DEFAULT_KEY)).orElse(file.resolveSibling(stem(file) + ".key"));
+    return settings.keyDirectory.get().map(d -> d.resolve(AuditFiles.DEFAULT_KEY))
+        .orElse(file.resolveSibling(AuditFiles.stem(file) + ".key"));
   }
 
   /** Appends whole lines at the end, in one write, under the lock: readers never see half a batch. */
@@ -339,18 +317,6 @@ final class FileTarget extends ConfiguredTarget {
       pos += ch.write(buf, pos);
     }
     ch.force(false);
-  }
-
-  static String stem(Path file) {
-    String n = file.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot > 0 ? n.substring(0, dot) : n;
-  }
-
-  static String extension(Path file) {
-    String n = file.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot > 0 ? n.substring(dot) : "";
   }
 
   /** Where the chain stands at the end of the current file. Immutable. */
@@ -459,8 +425,7 @@ final class FileTarget extends ConfiguredTarget {
       while (nl < head.length && head[nl] != '\n') {
         nl++;
       }
-      JsonNode n = parse(Arrays.copyOf(head, nl));
-      return n == null ? 0 : n.path("createAt").asLong(0);
+      return AuditLine.parse(Arrays.copyOf(head, nl)).map(AuditLine::createAt).orElse(0L);
     }
 
     /** The chain's end, gathered line by line from the last line backwards. */
@@ -483,15 +448,15 @@ final class FileTarget extends ConfiguredTarget {
           seenLast = true;
           lastLink = AuditKeys.link(line, hmacKey);
         }
-        JsonNode n = parse(line);
-        if (n == null || !n.path("seq").canConvertToLong()) {
+        AuditLine n = AuditLine.parse(line).orElse(null);
+        if (n == null || n.seq().isEmpty()) {
           return;
         }
         if (!seenRecord) {
           seenRecord = true;
-          lastSeq = n.get("seq").asLong();
+          lastSeq = n.seq().getAsLong();
         }
-        String event = n.path("event").asText();
+        String event = n.event();
         if (AuditRecord.SEAL.equals(event)) {
           lastSealLink = AuditKeys.link(line, hmacKey);
           done = true;
@@ -500,17 +465,9 @@ final class FileTarget extends ConfiguredTarget {
         unsealed++;
         if (AuditRecord.ROTATE.equals(event)) {
           // Only ever a file's first line: it names the seal that closed the file before.
-          lastSealLink = n.path("meta").path("prevSeal").isTextual() ? n.path("meta").path("prevSeal").asText() : null;
+          lastSealLink = n.metaText("prevSeal").orElse(null);
           done = true;
         }
-      }
-    }
-
-    static JsonNode parse(byte[] line) {
-      try {
-        return AuditFormat.JSON.readTree(line);
-      } catch (IOException e) {
-        return null;
       }
     }
   }

@@ -1,14 +1,9 @@
 package dev.supportpacket.agent.audit;
 
-import dev.supportpacket.agent.report.AppIdentity;
-import dev.supportpacket.agent.trigger.PacketResult;
 import dev.supportpacket.agent.options.Claims;
-import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.options.UntrustedText;
-import dev.supportpacket.agent.packet.EntryRecord;
 import dev.supportpacket.agent.packet.PrivateFiles;
-import dev.supportpacket.agent.packet.SealedFile;
-import dev.supportpacket.agent.report.Outcome;
+import dev.supportpacket.agent.report.AppIdentity;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.TriggerContext;
 import java.io.IOException;
@@ -17,17 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The audit record of each packet request: built from what the trigger knows about the caller and what the packet
- * came to, then handed to the audit log of the configuration in force.
+ * The audit record of each packet request: made from one {@link PacketEvent} (who asked, and what the request came
+ * to, as the packet's report says), then handed to the audit log of the configuration in force.
  *
  * <p>The packet holds the record of its own creation ({@value #ENTRY}), written before the zip is sealed: it has the
  * same id, but no size or SHA-256 (a zip cannot hold its own hash) and a status as of that moment. The audit file's
@@ -54,71 +46,33 @@ public final class PacketAudit {
 
   private PacketAudit() {}
 
-  /** What the audit record needs from the writing of one packet. Filled by the packet's thread only. */
-  public static final class Facts {
-    final String id = UUID.randomUUID().toString();
-    final long requestedAt;
-    final Path outputDir;
-    boolean started;
-    boolean outputRefused;
-    final List<String> collectors = new ArrayList<>();
-    boolean heapDump;
-    final Map<String, Integer> redactions = new TreeMap<>();
-
-    public Facts(long requestedAt, Path outputDir) {
-      this.requestedAt = requestedAt;
-      this.outputDir = outputDir;
+  /**
+   * The packet's own record, as JSON, from the event of a packet written but not sealed yet; see the class comment
+   * for what it leaves out.
+   */
+  public static String inPacketJson(PacketEvent written) {
+    if (written.packet().isPresent() || written.failure().isPresent()) {
+      throw new IllegalArgumentException("the packet's own record is made before it is sealed, of what it collected");
     }
-
-    /** The output directory was refused: its record goes to the fallback, nothing is created there. */
-    public void outputRefused() {
-      outputRefused = true;
-    }
-
-    /** Collection began: a failure from here on is "failed", before it "rejected". */
-    public void started() {
-      started = true;
-    }
-
-    /** Which collectors delivered, whether a heap dump is in, and the redactions of every entry so far, summed. */
-    public void collected(List<Outcome> outcomes, List<EntryRecord> entries) {
-      for (Outcome o : outcomes) {
-        if (o.status == Outcome.Status.OK) {
-          collectors.add(o.collector);
-        }
-      }
-      for (EntryRecord e : entries) {
-        heapDump |= e.name.endsWith(".hprof") || e.name.endsWith(".hprof.gz");
-        e.redactions.forEach((rule, n) -> redactions.merge(rule, n, Integer::sum));
-      }
-    }
-  }
-
-  /** The in-packet record, as JSON; see the class comment for what it leaves out. */
-  public static String inPacketJson(PacketOptions options, TriggerContext trigger, Facts facts, boolean complete) {
-    AuditRecord r = record(options, trigger, facts, complete ? AuditRecord.Status.SUCCESS : AuditRecord.Status.PARTIAL,
-        null).meta("sha256", null).meta("note", "size and sha256 of this zip are in the audit log's record with this id")
-        .build();
+    AuditRecord r = recordOf(written)
+        .meta("note", "size and sha256 of this zip are in the audit log's record with this id").build();
     return AuditFormat.toJson(r.fields()) + "\n";
   }
 
   /**
-   * Records the outcome of one request and waits (bounded) until the record reached the targets, so that whoever is
-   * told "done" finds it there. Never throws.
+   * Records what one request came to, in the log of {@code config} (the operator's audit configuration, else the
+   * system property, else the default), and waits (bounded) until the record reached the targets, so that whoever
+   * is told "done" finds it there. Never throws.
    */
-  public static void record(PacketOptions options, TriggerContext trigger, PacketResult result, Facts facts) {
+  public static void record(Optional<Path> config, PacketEvent event) {
     try {
-      AuditRecord.Status status = result.path().isPresent()
-          ? (result.complete() ? AuditRecord.Status.SUCCESS : AuditRecord.Status.PARTIAL)
-          : (facts.started ? AuditRecord.Status.FAILED : AuditRecord.Status.REJECTED);
-      AuditRecord.Builder b = record(options, trigger, facts, status, result);
-      AuditLog log = logFor(options.auditConfig());
-      log.submit(b.build());
+      AuditLog log = logFor(config);
+      log.submit(recordOf(event).build());
       if (!log.awaitIdle(AWAIT_MILLIS)) {
         // A write that hangs (a hung disk) is stopped so that its thread does not stay stuck; it is retried later.
         for (String lane : log.stopOverrunning(WRITE_DEADLINE_MILLIS)) {
           System.err.println("support-packet: the audit write to " + lane + " took longer than "
-              + WRITE_DEADLINE_MILLIS / 1000 + " s and was stopped; the record of request " + facts.id
+              + WRITE_DEADLINE_MILLIS / 1000 + " s and was stopped; the record of request " + event.request().id()
               + " waits and is tried again");
         }
       }
@@ -137,24 +91,23 @@ public final class PacketAudit {
   public static void rejectedOptions(TriggerContext trigger, String message, Optional<Path> config,
       Optional<Path> outputDir) {
     try {
-      AuditRecord r = AuditRecord.builder(AuditRecord.PACKET_CREATE).status(AuditRecord.Status.REJECTED)
-          .user(trigger.kind() == TriggerContext.Kind.SIGNAL ? System.getProperty("user.name") : known(trigger.user()))
-          .client(trigger.kind().label()).clientHost(trigger.clientHost())
-          .ip(remote(trigger)).meta("trigger", trigger.kind().label())
-          .meta("failure", FailureKind.BAD_OPTIONS.name()).meta("message", UntrustedText.oneLine(message))
-          .meta("outputDir", outputDir.orElse(Paths.get(System.getProperty("user.dir"))).toAbsolutePath().toString())
-          .build();
-      logFor(config).submit(r);
+      PacketEvent.Request request = new PacketEvent.Request(trigger, Claims.UNKNOWN,
+          outputDir.orElse(Paths.get(System.getProperty("user.dir"))));
+      logFor(config).submit(recordOf(PacketEvent.rejected(request, FailureKind.BAD_OPTIONS, String.valueOf(message)))
+          .build());
     } catch (Throwable t) {
       System.err.println("support-packet: cannot write the audit record (" + t + ")");
     }
   }
 
-  private static AuditRecord.Builder record(PacketOptions options, TriggerContext trigger, Facts facts,
-      AuditRecord.Status status, PacketResult result) {
+  /** The record of an event; the caller adds to it. */
+  private static AuditRecord.Builder recordOf(PacketEvent event) {
+    PacketEvent.Request request = event.request();
+    TriggerContext trigger = request.trigger();
+    Claims caller = request.caller();
     AppIdentity app = AppIdentity.current();
-    Claims caller = options.caller();
-    AuditRecord.Builder b = AuditRecord.builder(AuditRecord.PACKET_CREATE).status(status)
+    // Same id inside the packet and in the log, so that one can be found from the other.
+    AuditRecord.Builder b = AuditRecord.builder(AuditRecord.PACKET_CREATE).id(request.id()).status(event.status())
         .client(caller.client().orElse(trigger.kind().label()))
         .clientHost(caller.clientHost().orElse(trigger.clientHost()))
         .ip(remote(trigger));
@@ -183,31 +136,21 @@ public final class PacketAudit {
     if (trigger.kind() == TriggerContext.Kind.SIGNAL) {
       b.meta("signal", trigger.user());
     }
-    b.meta("userSource", userSource).meta("requestedAt", facts.requestedAt)
+    b.meta("userSource", userSource).meta("requestedAt", request.requestedAt())
         .meta("app", app.name()).meta("pid", app.pid()).meta("host", app.host())
-        .meta("outputDir", facts.outputDir.toString());
-    if (facts.outputRefused) {
+        .meta("outputDir", request.outputDir().toString());
+    if (event.outputRefused()) {
       b.meta(OUTPUT_REFUSED, true);
     }
-    SealedFile packet = result == null ? null : result.sealed().orElse(null);
-    if (result != null && packet == null) {
-      b.meta("failure", result.failure().map(Enum::name).orElse(FailureKind.INTERNAL.name()))
-          .meta("message", result.message());
-    }
-    if (packet != null) {
-      // As written through the zip's own handle: the name in a shared directory is not read back.
-      b.meta("packet", packet.path().toString()).meta("size", packet.size()).meta("sha256", packet.sha256());
-    }
-    if (facts.started) {
-      b.meta("collectors", List.copyOf(facts.collectors)).meta("heapDump", facts.heapDump)
-          .meta("redactions", new TreeMap<>(facts.redactions));
-    }
-    // Same id inside the packet and in the log, so that one can be found from the other.
-    return withId(b, facts.id);
-  }
-
-  private static AuditRecord.Builder withId(AuditRecord.Builder b, String id) {
-    return b.id(id);
+    // A message may carry a caller's text (a bad option): one line, as everything the audit writes.
+    event.failure().ifPresent(f -> b.meta("failure", f.name())
+        .meta("message", UntrustedText.oneLine(event.message().orElse(""))));
+    event.packet().ifPresent(packet ->
+        // As written through the zip's own handle: the name in a shared directory is not read back.
+        b.meta("packet", packet.path().toString()).meta("size", packet.size()).meta("sha256", packet.sha256()));
+    event.collected().ifPresent(c -> b.meta("collectors", c.collectors()).meta("heapDump", c.heapDump())
+        .meta("redactions", c.redactions()));
+    return b;
   }
 
   private static String known(String s) {
@@ -261,7 +204,7 @@ public final class PacketAudit {
    * writable by others), for report.txt; empty when they will be, or do not exist yet.
    */
   public static Optional<String> refusedBeside(Path dir) {
-    for (String name : List.of(FILE_NAME, FileTarget.stem(Paths.get(FILE_NAME)) + ".lock")) {
+    for (String name : List.of(FILE_NAME, AuditFiles.lockFile(Paths.get(FILE_NAME)).toString())) {
       Path f = dir.resolve(name);
       if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
         try {

@@ -195,18 +195,4 @@ public final class Analysis {
     }
     return out;
   }
-
-  /** One line per finding for a terminal: severity, title; then "explains". */
-  public static List<String> verdictLines(List<Finding> findings, int max) {
-    List<String> out = new ArrayList<>();
-    for (Finding f : findings) {
-      if (out.size() == max) {
-        out.add("  … " + (findings.size() - max) + " more in findings.json");
-        break;
-      }
-      out.add("  " + f.severity.label().toUpperCase(java.util.Locale.ROOT) + " " + f.id + ": " + f.title
-          + (f.explains.isEmpty() ? "" : " (explains " + String.join(", ", f.explains) + ")"));
-    }
-    return out;
-  }
 }

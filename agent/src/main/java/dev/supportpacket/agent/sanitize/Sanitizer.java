@@ -171,6 +171,20 @@ public final class Sanitizer {
     return rules;
   }
 
+  /** What {@link #detect} reports: the name of the rule that matched and the value it would replace. */
+  public interface Detection {
+    void found(String rule, String secret);
+  }
+
+  /**
+   * Tells every value in {@code text} that this sanitizer's pattern rules would replace, in rule order, and replaces
+   * nothing: {@code attach.jar scan} checks a packet with the very rules that wrote it. Learned secrets do not count:
+   * a packet on disk cannot know them.
+   */
+  public void detect(String text, Detection detection) {
+    rules.scan(text, (rule, start, end, secret) -> detection.found(rule.name, secret));
+  }
+
   /**
    * The end of the whole lines at the start of {@code b[from, to)} that certainly hold nothing to redact: none of the
    * rules' trigger words and no learned secret (see {@link Grams#endOfCleanLines}). The streaming filter passes

@@ -3,7 +3,6 @@ package dev.supportpacket.agent.collect.jvm;
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.packet.Packet;
-import java.io.IOException;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -12,10 +11,6 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
 import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,8 +55,9 @@ public final class RuntimeCollector implements Collector {
     m.put("threads", Map.of("live", th.getThreadCount(), "daemon", th.getDaemonThreadCount(), "peak",
         th.getPeakThreadCount(), "total_started", th.getTotalStartedThreadCount()));
     m.put("os", os());
-    Map<String, Object> container = container();
-    if (!container.isEmpty()) {
+    // One reader of the cgroup files: the same keys as jvm/readings.json (CONTRACT.md), from the process's own cgroup.
+    Map<String, Object> container = CgroupFiles.ofThisProcess().read();
+    if (container != null) {
       m.put("container", container);
     }
     return m;
@@ -140,33 +136,5 @@ public final class RuntimeCollector implements Collector {
   @SuppressWarnings("deprecation")
   private static long freeMemory(com.sun.management.OperatingSystemMXBean x) {
     return x.getFreePhysicalMemorySize();
-  }
-
-  /** cgroup v2 or v1 limits as the process sees them; "max" means no limit. Empty outside any cgroup. */
-  private static Map<String, Object> container() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    Path v2 = Paths.get("/sys/fs/cgroup/cgroup.controllers");
-    if (Files.exists(v2)) {
-      m.put("cgroup", "v2");
-      read(m, "memory_limit", "/sys/fs/cgroup/memory.max");
-      read(m, "memory_current", "/sys/fs/cgroup/memory.current");
-      read(m, "cpu_max", "/sys/fs/cgroup/cpu.max");
-      read(m, "pids_max", "/sys/fs/cgroup/pids.max");
-    } else if (Files.exists(Paths.get("/sys/fs/cgroup/memory/memory.limit_in_bytes"))) {
-      m.put("cgroup", "v1");
-      read(m, "memory_limit", "/sys/fs/cgroup/memory/memory.limit_in_bytes");
-      read(m, "memory_usage", "/sys/fs/cgroup/memory/memory.usage_in_bytes");
-      read(m, "cpu_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us");
-      read(m, "cpu_period_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us");
-    }
-    return m;
-  }
-
-  private static void read(Map<String, Object> m, String key, String file) {
-    try {
-      m.put(key, new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.UTF_8).trim());
-    } catch (IOException | RuntimeException e) {
-      // a missing controller is normal; leave the key out
-    }
   }
 }

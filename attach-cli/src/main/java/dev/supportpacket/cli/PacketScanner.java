@@ -1,5 +1,6 @@
-package dev.supportpacket.agent.sanitize;
+package dev.supportpacket.cli;
 
+import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,13 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipFile;
 import jdk.jfr.ValueDescriptor;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedObject;
@@ -25,11 +24,12 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Reads a packet zip and lists anything that still looks secret, so that a user can check a packet before sending
- * it. Reads through gzip, JFR recordings and HPROF heap dumps. Uses the built-in pattern rules in detection mode; values already replaced by {@code [REDACTED:…]} do not
- * count. It cannot know the secrets learned while the packet was written: those are checked when it is written.
- * Findings never hold the value, only a masked hint.
+ * it ({@code attach.jar scan}; it runs only in the CLI, so it is not part of the agent jar). Reads through gzip, JFR
+ * recordings and HPROF heap dumps. Uses the sanitizer's built-in pattern rules in detection mode; values already
+ * replaced by {@code [REDACTED:…]} do not count. It cannot know the secrets learned while the packet was written:
+ * those are checked when it is written. Findings never hold the value, only a masked hint.
  */
-public final class PacketScanner {
+final class PacketScanner {
   /** Strings inside a JFR recording are nested this deep at most (event, thread, stack frame, method, class). */
   private static final int MAX_DEPTH = 6;
   /** A run of printable bytes at least this long is read as text in a binary entry. */
@@ -43,15 +43,15 @@ public final class PacketScanner {
   private static final byte[] JFR_MAGIC = {'F', 'L', 'R', 0};
   private static final byte[] HPROF_MAGIC = "JAVA PROFILE 1.0.".getBytes(StandardCharsets.US_ASCII);
 
-  private final TextRules rules = Sanitizer.withRandomKey().rules();
+  private final Sanitizer sanitizer = Sanitizer.withRandomKey();
 
   /** One thing that looks secret: where it is and which rule saw it. */
-  public static final class Finding {
-    public final String entry;
+  static final class Finding {
+    final String entry;
     /** The line in a text entry, the event number in a recording, the byte offset in other binary content. */
-    public final String where;
-    public final String rule;
-    public final String masked;
+    final String where;
+    final String rule;
+    final String masked;
 
     Finding(String entry, String where, String rule, String masked) {
       this.entry = entry;
@@ -71,17 +71,12 @@ public final class PacketScanner {
    * could not read of an entry is itself a finding (rule {@code unreadable}), and so is an entry stored unsanitized
    * on request: a clean result means every byte was read and nothing was found.
    *
-   * @throws IOException when the file cannot be read or is not a zip
+   * @throws IOException when the file cannot be read or is not a zip; the message says which
    */
-  public List<Finding> scan(Path packet) throws IOException {
+  List<Finding> scan(Path packet) throws IOException {
     List<Finding> out = new ArrayList<>();
-    try (ZipFile zip = new ZipFile(packet.toFile())) {
-      Enumeration<? extends ZipEntry> entries = zip.entries();
-      while (entries.hasMoreElements()) {
-        ZipEntry e = entries.nextElement();
-        if (e.isDirectory()) {
-          continue;
-        }
+    try (PacketZip zip = PacketZip.open(packet)) {
+      for (ZipEntry e : zip.entries()) {
         if (e.getName().contains(UNSANITIZED)) {
           out.add(new Finding(e.getName(), "entry", "unsanitized-entry",
               "stored without sanitizing on request: it holds every secret the process held; remove it before sending"));
@@ -98,13 +93,13 @@ public final class PacketScanner {
     return out;
   }
 
-  private void scanEntry(ZipFile zip, ZipEntry e, List<Finding> out) throws IOException {
+  private void scanEntry(PacketZip zip, ZipEntry e, List<Finding> out) throws IOException {
     byte[] head;
-    try (InputStream in = zip.getInputStream(e)) {
+    try (InputStream in = zip.read(e)) {
       head = in.readNBytes(8192);
     }
     boolean gzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-    Content content = gzip ? () -> new GZIPInputStream(zip.getInputStream(e), 64 * 1024) : () -> zip.getInputStream(e);
+    Content content = gzip ? () -> new GZIPInputStream(zip.read(e), 64 * 1024) : () -> zip.read(e);
     if (gzip) {
       try (InputStream in = content.open()) {
         head = in.readNBytes(8192);
@@ -273,7 +268,7 @@ public final class PacketScanner {
   }
 
   private void check(String entry, String where, String text, List<Finding> out) {
-    rules.scan(text, (rule, start, end, secret) -> out.add(new Finding(entry, where, rule.name, mask(secret))));
+    sanitizer.detect(text, (rule, secret) -> out.add(new Finding(entry, where, rule, mask(secret))));
     // One line of a PEM block: the streaming filter replaces the body that follows such a header.
     int begin = text.indexOf("-----BEGIN ");
     if (begin >= 0 && text.indexOf("PRIVATE KEY-----", begin) > 0 && !text.contains("[REDACTED")

@@ -1,4 +1,4 @@
-package dev.supportpacket.agent.sanitize;
+package dev.supportpacket.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,9 @@
-package dev.supportpacket.agent.audit;
+package dev.supportpacket.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.supportpacket.agent.audit.AuditFiles;
+import dev.supportpacket.agent.audit.AuditKeys;
+import dev.supportpacket.agent.audit.AuditLine;
+import dev.supportpacket.agent.audit.AuditRecord;
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -25,10 +27,12 @@ import java.util.zip.GZIPInputStream;
  * <p>What it cannot see: records appended after the last seal can be cut off the end, or rewritten by someone
  * without the key only if no seal follows them; and whoever holds the signing key can rewrite everything. It says how
  * many records no seal covers.
+ *
+ * <p>{@code attach.jar audit verify} only: it runs in the CLI, never in a target, so it is not part of the agent jar.
+ * It reads the lines with the agent's own reader of the format ({@link AuditLine}) and finds the files by the names
+ * the writer gives them ({@link AuditFiles}).
  */
-public final class AuditVerifier {
-  private static final Pattern ROTATED = Pattern.compile(".*-\\d{8}T\\d{6}\\.\\d{3}Z\\.jsonl(\\.gz)?");
-
+final class AuditVerifier {
   private final Path publicKey;
   private final byte[] hmacKey;
 
@@ -36,24 +40,24 @@ public final class AuditVerifier {
    * @param publicKey a {@code .pub} or {@code .key} file to check seals with; null for the one beside the audit file
    * @param hmacKey the chain's key when it is keyed; null otherwise
    */
-  public AuditVerifier(Path publicKey, byte[] hmacKey) {
+  AuditVerifier(Path publicKey, byte[] hmacKey) {
     this.publicKey = publicKey;
     this.hmacKey = hmacKey == null ? null : hmacKey.clone();
   }
 
   /** What verification found. */
-  public static final class Result {
+  static final class Result {
     /** The first problem, or null when the chain is intact. */
-    public final String problem;
+    final String problem;
     /** What was checked and what could not be, one line each. */
-    public final List<String> notes;
+    final List<String> notes;
 
     Result(String problem, List<String> notes) {
       this.problem = problem;
       this.notes = List.copyOf(notes);
     }
 
-    public boolean intact() {
+    boolean intact() {
       return problem == null;
     }
   }
@@ -63,15 +67,15 @@ public final class AuditVerifier {
    * @throws IOException when a file cannot be read
    * @throws IllegalArgumentException when verification needs a key that was not given or found
    */
-  public Result verify(Path target) throws IOException {
+  Result verify(Path target) throws IOException {
     List<String> notes = new ArrayList<>();
     List<List<Path>> chains = new ArrayList<>();
     if (Files.isDirectory(target)) {
       try (Stream<Path> s = Files.list(target)) {
         List<Path> current = s.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
-            .filter(p -> !ROTATED.matcher(p.getFileName().toString()).matches()).sorted().collect(Collectors.toList());
+            .filter(p -> !AuditFiles.isRotated(p)).sorted().collect(Collectors.toList());
         for (Path c : current) {
-          List<Path> chain = new ArrayList<>(FileTarget.rotatedFiles(c));
+          List<Path> chain = new ArrayList<>(AuditFiles.rotatedFiles(c));
           chain.add(c);
           chains.add(chain);
         }
@@ -102,14 +106,12 @@ public final class AuditVerifier {
       List<byte[]> lines = split(all);
       contents.add(lines);
       for (byte[] l : lines) {
-        JsonNode n = FileTarget.ChainState.parse(l);
-        if (n != null && AuditRecord.PRUNE.equals(n.path("event").asText())) {
-          n.path("meta").path("files").forEach(x -> pruned.add(x.asText()));
-        }
+        AuditLine.parse(l).filter(n -> AuditRecord.PRUNE.equals(n.event()))
+            .ifPresent(n -> pruned.addAll(n.metaList("files")));
       }
     }
     Path keyFile = publicKey;
-    AuditKeys.Checker checker = null;
+    SealChecker checker = null;
     long prevSeq = -1;
     byte[] prevLine = null;
     String lastSealLink = null;
@@ -124,15 +126,15 @@ public final class AuditVerifier {
       for (int li = 0; li < lines.size(); li++) {
         String where = f.getFileName() + " line " + (li + 1);
         byte[] line = lines.get(li);
-        JsonNode n = FileTarget.ChainState.parse(line);
-        if (n == null || !n.path("seq").canConvertToLong() || !n.has("prev")) {
+        AuditLine n = AuditLine.parse(line).orElse(null);
+        if (n == null || n.seq().isEmpty() || !n.hasPrev()) {
           return where + ": not a whole audit record (edited or damaged)";
         }
-        long seq = n.get("seq").asLong();
-        String event = n.path("event").asText();
-        byte[] key = "hmac-sha256".equals(n.path("chain").asText()) ? requireHmac() : null;
+        long seq = n.seq().getAsLong();
+        String event = n.event();
+        byte[] key = n.keyedChain() ? requireHmac() : null;
         if (li == 0 && AuditRecord.ROTATE.equals(event)) {
-          String previous = n.path("meta").path("previousFile").asText();
+          String previous = n.metaText("previousFile").orElse("");
           boolean present = fi > 0 && files.get(fi - 1).getFileName().toString().equals(previous);
           if (!present) {
             if (fi == 0 && pruned.contains(previous)) {
@@ -144,7 +146,7 @@ public final class AuditVerifier {
             }
           }
           if (fi == 0) {
-            lastSealLink = n.path("meta").path("prevSeal").isTextual() ? n.path("meta").path("prevSeal").asText() : null;
+            lastSealLink = n.metaText("prevSeal").orElse(null);
             sealSeen = lastSealLink != null;
           }
         } else if (li == 0 && fi > 0) {
@@ -159,14 +161,14 @@ public final class AuditVerifier {
             return where + ": seq " + seq + " after seq " + prevSeq + ": records were reordered or duplicated";
           }
           String expected = AuditKeys.link(prevLine, key);
-          if (!expected.equals(n.path("prev").asText())) {
+          if (!expected.equals(n.prev())) {
             String before = li > 0 ? f.getFileName() + " line " + li : files.get(fi - 1).getFileName() + " (last line)";
             return before + " (seq " + prevSeq + ") was edited: " + where + " records another hash for it";
           }
         }
         if (AuditRecord.SEAL.equals(event)) {
           if (checker == null) {
-            checker = checker(keyFile, f, n.path("meta").path("alg").asText(), n.path("meta").path("keyId").asText());
+            checker = checker(keyFile, f, n.metaText("alg").orElse(""), n.metaText("keyId").orElse(""));
           }
           String problem = checkSeal(n, line, checker, where, lastSealLink, sealSeen ? lastSealSeq : -1, seq);
           if (problem != null) {
@@ -194,7 +196,7 @@ public final class AuditVerifier {
     return null;
   }
 
-  private String checkSeal(JsonNode n, byte[] line, AuditKeys.Checker checker, String where, String lastSealLink,
+  private String checkSeal(AuditLine n, byte[] line, SealChecker checker, String where, String lastSealLink,
       long lastSealSeq, long seq) {
     String text = new String(line, StandardCharsets.UTF_8);
     int at = text.lastIndexOf(",\"sig\":\"");
@@ -203,21 +205,22 @@ public final class AuditVerifier {
     }
     byte[] signed = (text.substring(0, at) + "}").getBytes(StandardCharsets.UTF_8);
     String sig = text.substring(at + 8, text.length() - 2);
-    JsonNode meta = n.path("meta");
-    String alg = meta.path("alg").asText();
-    if (!checker.keyId(alg).equals(meta.path("keyId").asText())) {
-      return where + ": seal made with key " + meta.path("keyId").asText() + ", not with the key given ("
-          + checker.keyId(alg) + "): the key was replaced, or the wrong key was given";
+    String alg = n.metaText("alg").orElse("");
+    String keyId = n.metaText("keyId").orElse("");
+    if (!checker.keyId(alg).equals(keyId)) {
+      return where + ": seal made with key " + keyId + ", not with the key given (" + checker.keyId(alg)
+          + "): the key was replaced, or the wrong key was given";
     }
     if (!checker.verify(alg, signed, sig)) {
       return where + ": seal signature does not verify (" + alg + "): the seal was edited or forged";
     }
-    if (lastSealLink != null && !lastSealLink.equals(meta.path("prevSeal").asText())) {
+    if (lastSealLink != null && !lastSealLink.equals(n.metaText("prevSeal").orElse(""))) {
       return where + ": seal does not chain to the seal before it: a seal was removed or replaced";
     }
-    if (meta.path("to").asLong() != seq - 1 || (lastSealSeq >= 0 && meta.path("from").asLong() != lastSealSeq + 1)) {
-      return where + ": seal covers seq " + meta.path("from").asLong() + ".." + meta.path("to").asLong()
-          + ", which is not the range since the last seal";
+    long from = n.metaLong("from");
+    long to = n.metaLong("to");
+    if (to != seq - 1 || (lastSealSeq >= 0 && from != lastSealSeq + 1)) {
+      return where + ": seal covers seq " + from + ".." + to + ", which is not the range since the last seal";
     }
     return null;
   }
@@ -227,18 +230,19 @@ public final class AuditVerifier {
    * {@code .pub} or {@code .key} beside the file, the {@code .pub} in the user's state directory (where the key is
    * made by default). A key file found beside the log is only a candidate: another user may have planted it there.
    */
-  private AuditKeys.Checker checker(Path given, Path auditFile, String alg, String keyId) throws IOException {
+  private SealChecker checker(Path given, Path auditFile, String alg, String keyId) throws IOException {
     if (given != null) {
-      return AuditKeys.Checker.load(given);
+      return SealChecker.load(given);
     }
-    String stem = FileTarget.stem(auditFile).replaceAll("-\\d{8}T\\d{6}\\.\\d{3}Z(\\.jsonl)?$", "");
+    String stem = AuditFiles.currentStem(auditFile);
     List<Path> candidates = new ArrayList<>(List.of(auditFile.resolveSibling(stem + ".pub"),
         auditFile.resolveSibling(stem + ".key")));
-    PrivateFiles.stateDirectory().ifPresent(d -> candidates.add(AuditKeys.publicKeyFileFor(d.resolve(FileTarget.DEFAULT_KEY))));
-    AuditKeys.Checker first = null;
+    PrivateFiles.stateDirectory()
+        .ifPresent(d -> candidates.add(AuditKeys.publicKeyFileFor(d.resolve(AuditFiles.DEFAULT_KEY))));
+    SealChecker first = null;
     for (Path c : candidates) {
       if (Files.isReadable(c)) {
-        AuditKeys.Checker checker = AuditKeys.Checker.load(c);
+        SealChecker checker = SealChecker.load(c);
         if (checker.keyId(alg).equals(keyId)) {
           return checker;
         }
