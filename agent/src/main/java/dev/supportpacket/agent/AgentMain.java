@@ -3,11 +3,14 @@ package dev.supportpacket.agent;
 import dev.supportpacket.agent.boot.AgentClassLoader;
 import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.options.RequestExpiry;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.SignalTrigger;
 import dev.supportpacket.agent.trigger.StatusFile;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -102,6 +105,9 @@ public final class AgentMain {
    */
   public static void agentmain(String args, Instrumentation inst) {
     try {
+      if (expired(args, System.currentTimeMillis())) {
+        return;
+      }
       boolean loadedBefore = markLoaded() > 1;
       AgentClassLoader.instrumentation(inst);
       AgentClassLoader.bridgeForAttach().packetOnAttach(args, loadedBefore);
@@ -110,6 +116,22 @@ public final class AgentMain {
       PacketOptions.statusFileIn(args)
           .ifPresent(p -> new StatusFile(p).failed(FailureKind.INTERNAL, "the agent cannot load its code: " + t));
     }
+  }
+
+  /**
+   * True when the request came after the expiry the attach CLI gave it (see {@link RequestExpiry}); then its only
+   * trace is one status line: the packet code is not even loaded, so a JVM that has just recovered pays nothing more.
+   */
+  static boolean expired(String args, long nowMillis) {
+    Optional<RequestExpiry> expiry = RequestExpiry.in(args);
+    if (!expiry.isPresent() || !expiry.get().passed(nowMillis)) {
+      return false;
+    }
+    Optional<Path> status = PacketOptions.statusFileIn(args);
+    if (status.isPresent()) {
+      new StatusFile(status.get()).failed(FailureKind.EXPIRED, expiry.get().lateMessage(nowMillis));
+    }
+    return true;
   }
 
   /** Counts this load and returns the count, this one included. */

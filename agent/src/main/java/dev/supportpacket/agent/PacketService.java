@@ -12,9 +12,6 @@ import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ApplicationName;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;
 import dev.supportpacket.agent.findings.Analysis;
-import dev.supportpacket.agent.findings.WrittenEntries;
-import dev.supportpacket.agent.findings.model.ModelReader;
-import dev.supportpacket.agent.findings.model.PacketEntries;
 import dev.supportpacket.agent.findings.model.PacketModel;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
@@ -217,7 +214,7 @@ public final class PacketService {
             packet.open();
           });
       status.phase("writing", 0);
-      Analysis analysis = analyse(packet);
+      Analysis analysis = Analysis.writeInto(packet);
       Report report = new Report(outcomes, packet.entries(), packet.notes());
       // After the collectors: it says whether the packet holds unsanitized memory, known only now.
       packet.addYaml("metadata.yaml", Metadata.tree(app, startedAt, request.trigger().kind().label(),
@@ -243,27 +240,6 @@ public final class PacketService {
     } catch (RuntimeException e) {
       return PacketEvent.failed(request, collected, FailureKind.INTERNAL, "unexpected " + e);
     }
-  }
-
-  /**
-   * Runs the rules over the entries already written (sanitized, small: never the raw JFR or heap of the target)
-   * and writes findings.json. The same for every trigger; bounded by the entries' size caps. Its time goes into
-   * report.txt's notes.
-   */
-  private static Analysis analyse(Packet packet) throws IOException {
-    long t0 = System.nanoTime();
-    Analysis analysis;
-    try {
-      analysis = Analysis.of(ModelReader.read(new WrittenEntries(packet)));
-    } catch (RuntimeException | StackOverflowError e) {
-      // The packet matters more than its verdict: say so (our words only, no collected text) and go on.
-      packet.note("analysis failed (" + e.getClass().getSimpleName() + "); findings.json lists nothing");
-      analysis = Analysis.of(ModelReader.read(PacketEntries.NONE));
-    }
-    packet.addText(Analysis.ENTRY, analysis::writeJson);
-    packet.note("analysis: " + analysis.findings().size() + " findings (" + analysis.alarming().size()
-        + " warning or critical) in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-    return analysis;
   }
 
   /**

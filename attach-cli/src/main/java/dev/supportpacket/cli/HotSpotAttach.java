@@ -1,16 +1,19 @@
 package dev.supportpacket.cli;
 
+import dev.supportpacket.agent.boot.Daemon;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * reached through /proc/pid/root and /proc/pid/cwd, with the pid the JVM sees for itself. The JDK 17 client the CLI
  * runs on does this only when the two pids differ: from a debug container, which shares the pid namespace but not
  * the file system, it looks for the socket in its own /tmp and never finds it.
+ *
+ * <p>Also the one channel of the diagnostic commands the CLI asks itself, of any target (the question before an
+ * attach, the packet written from outside a JVM too full for the agent): unlike the JDK's client it puts a deadline on
+ * the answer, and it works the same in a container and beside us.
  *
  * <p>Protocol 1 (JDK 6 to 25): the client writes {@code "1\0" <command>\0 <arg1>\0 <arg2>\0 <arg3>\0}; the JVM answers
  * a status line (0: done) and the command's output, then closes the connection.
@@ -29,7 +36,8 @@ final class HotSpotAttach {
   private static final int GROUP_OR_OTHER = 0077;
   /** As the JDK's client: HotSpot starts its listener when its signal thread gets to the SIGQUIT. */
   private static final long LISTENER_WAIT_MILLIS = 10_000;
-  private static final int MAX_ANSWER = 1 << 20;
+  /** A thread dump of some thousand threads is several MB; more than this is cut. */
+  private static final int MAX_ANSWER = 32 << 20;
 
   private final TargetProcess target;
   private final long nsPid;
@@ -56,34 +64,83 @@ final class HotSpotAttach {
     }
   }
 
+  /**
+   * Runs one diagnostic command, as {@code jcmd <pid> <line>} does, and returns its output. The JVM runs it on its
+   * attach listener thread; which commands are safe for a JVM in trouble is the caller's choice (see
+   * {@link OutsidePacket}). Waits until {@code deadline} at most: then the connection is closed, and a JVM that answers
+   * later writes into nothing.
+   *
+   * @throws CliFailure TIMEOUT when the JVM did not answer in time; AGENT_FAILED when it refused the command
+   */
+  String jcmd(String line, Duration deadline) throws CliFailure {
+    try {
+      return execute(deadline, "jcmd", line, "", "");
+    } catch (AsynchronousCloseException e) {
+      throw new CliFailure(ExitCode.TIMEOUT, "pid " + target.pid + " did not answer " + line + " within "
+          + deadline.toSeconds() + " s");
+    } catch (IOException e) {
+      throw failure("running " + line, e);
+    }
+  }
+
+  /** True when the JVM's attach listener runs: its socket exists (not yet checked as {@link #socket} checks it). */
+  boolean listening() {
+    return Files.exists(target.hostPath(Paths.get("/tmp", ".java_pid" + nsPid)), LinkOption.NOFOLLOW_LINKS);
+  }
+
   private String execute(String command, String... args) throws IOException, CliFailure {
+    return execute(null, command, args);
+  }
+
+  /** @param deadline null: wait as long as the JVM takes (the JDK's own client does) */
+  private String execute(Duration deadline, String command, String... args) throws IOException, CliFailure {
     Path socket = socket();
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      ByteArrayOutputStream request = new ByteArrayOutputStream();
-      for (String s : new String[] {"1", command, args[0], args[1], args[2]}) {
-        request.write(s.getBytes(StandardCharsets.UTF_8));
-        request.write(0);
+      // A blocking channel has no read timeout: closing it from another thread ends a read that waits.
+      Thread watchdog = deadline == null ? null : Daemon.start("attach-deadline", () -> {
+        try {
+          Thread.sleep(deadline.toMillis());
+          ch.close();
+        } catch (InterruptedException | IOException e) {
+          // answered in time, or already closed
+        }
+      });
+      try {
+        return exchange(ch, socket, command, args);
+      } finally {
+        if (watchdog != null) {
+          watchdog.interrupt();
+        }
       }
-      ByteBuffer out = ByteBuffer.wrap(request.toByteArray());
-      while (out.hasRemaining()) {
-        ch.write(out);
-      }
-      ByteArrayOutputStream answer = new ByteArrayOutputStream();
-      ByteBuffer in = ByteBuffer.allocate(8192);
-      while (ch.read(in) >= 0 && answer.size() < MAX_ANSWER) {
-        answer.write(in.array(), 0, in.position());
-        in.clear();
-      }
-      String s = answer.toString(StandardCharsets.UTF_8);
-      int nl = s.indexOf('\n');
-      String status = (nl < 0 ? s : s.substring(0, nl)).trim();
-      if (!status.equals("0")) {
-        throw new CliFailure(ExitCode.AGENT_FAILED, "pid " + target.pid + " refused the attach command " + command
-            + " (status " + status + "): " + (nl < 0 ? "" : s.substring(nl + 1).trim()));
-      }
-      return nl < 0 ? "" : s.substring(nl + 1);
     }
+  }
+
+  private String exchange(SocketChannel ch, Path socket, String command, String... args) throws IOException,
+      CliFailure {
+    ch.connect(UnixDomainSocketAddress.of(socket));
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    for (String s : new String[] {"1", command, args[0], args[1], args[2]}) {
+      request.write(s.getBytes(StandardCharsets.UTF_8));
+      request.write(0);
+    }
+    ByteBuffer out = ByteBuffer.wrap(request.toByteArray());
+    while (out.hasRemaining()) {
+      ch.write(out);
+    }
+    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    ByteBuffer in = ByteBuffer.allocate(8192);
+    while (ch.read(in) >= 0 && answer.size() < MAX_ANSWER) {
+      answer.write(in.array(), 0, in.position());
+      in.clear();
+    }
+    String s = answer.toString(StandardCharsets.UTF_8);
+    int nl = s.indexOf('\n');
+    String status = (nl < 0 ? s : s.substring(0, nl)).trim();
+    if (!status.equals("0")) {
+      throw new CliFailure(ExitCode.AGENT_FAILED, "pid " + target.pid + " refused the attach command " + command
+          + " (status " + status + "): " + (nl < 0 ? "" : s.substring(nl + 1).trim()));
+    }
+    return nl < 0 ? "" : s.substring(nl + 1);
   }
 
   /**

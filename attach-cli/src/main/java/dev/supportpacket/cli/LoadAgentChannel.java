@@ -1,6 +1,7 @@
 package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.options.RequestExpiry;
 import dev.supportpacket.agent.trigger.StatusProtocol;
 import net.bytebuddy.agent.ByteBuddyAgent;
 
@@ -20,9 +21,13 @@ final class LoadAgentChannel {
     this.files = files;
   }
 
-  /** Hands the request to the agent and returns; the agent works on in the target. */
-  void start(PacketOptions options) throws CliFailure {
-    String args = options.toAgentArgs() + "," + StatusProtocol.OPTION + "=" + StatusProtocol.VERSION;
+  /**
+   * Hands the request to the agent and returns; the agent works on in the target. An agent that receives it only
+   * after {@code expiry} writes no packet (see {@link RequestExpiry}).
+   */
+  void start(PacketOptions options, RequestExpiry expiry) throws CliFailure {
+    String args = options.toAgentArgs() + "," + StatusProtocol.OPTION + "=" + StatusProtocol.VERSION + ","
+        + expiry.option();
     if (!target.sameMountNamespace()) {
       new HotSpotAttach(target).loadAgent(files.agentJar(), args);
       return;

@@ -1,6 +1,10 @@
 package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.options.PacketOptions;
+import dev.supportpacket.agent.options.RequestExpiry;
+import dev.supportpacket.agent.sanitize.InvalidSettingsException;
+import dev.supportpacket.agent.sanitize.Sanitizer;
+import dev.supportpacket.agent.sanitize.SanitizerSettings;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.StatusProtocol;
 import java.io.IOException;
@@ -9,7 +13,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +33,16 @@ final class PacketRequest {
   private static final long POLL_MILLIS = 20;
   private static final int MAX_STATUS = 1 << 20;
   private static final Duration ATTACH_DEADLINE = Duration.ofSeconds(45);
+  /**
+   * How much longer than the request's expiry we wait for the attach to return: an agent that takes the request just
+   * before it expires returns at once (it only starts a thread), and must not find the CLI gone.
+   */
+  private static final Duration EXPIRY_GRACE = Duration.ofSeconds(5);
+  /**
+   * How long a JVM whose attach listener runs may take to answer {@code VM.uptime} before anything heavier is sent:
+   * the command needs no safepoint and answers in milliseconds; a JVM that cannot is hung or stuck in one.
+   */
+  private static final Duration PROBE_DEADLINE = Duration.ofSeconds(5);
 
   private final TargetProcess target;
   private final PacketOptions.Builder options;
@@ -95,8 +111,13 @@ final class PacketRequest {
       PacketOptions o = options.build();
       progress.phase("attaching", -1);
       Result r;
+      probe();
       reach(files, o);
-      r = follow(status);
+      try {
+        r = follow(status);
+      } catch (HeapTooFull refused) {
+        return fromOutside(refused.getMessage(), o);
+      }
       if (staging != null) {
         return new Result(files.moveOut(staging, r.path.toString(), hostFiles.output), r.complete);
       }
@@ -115,15 +136,46 @@ final class PacketRequest {
   }
 
   /**
+   * When the JVM's attach listener already runs, asks it the cheapest question first ({@code VM.uptime}) and sends
+   * nothing more if it does not answer: a JVM that is hung or stuck in a safepoint then gets only that, which it
+   * answers into a closed connection when it resumes; no agent is loaded and nothing is printed. A JVM whose listener
+   * does not run yet is not probed: starting the listener takes the SIGQUIT the attach itself sends.
+   */
+  private void probe() throws CliFailure {
+    if (!Files.isDirectory(Paths.get("/proc/self"))) {
+      return;
+    }
+    HotSpotAttach attach = new HotSpotAttach(target);
+    if (!attach.listening()) {
+      return;
+    }
+    try {
+      attach.jcmd("VM.uptime", PROBE_DEADLINE);
+    } catch (CliFailure f) {
+      if (f.code == ExitCode.TIMEOUT) {
+        progress.finish();
+        throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " did not answer VM.uptime, the"
+            + " cheapest question, over its attach socket within " + PROBE_DEADLINE.toSeconds() + " s: it is hung or"
+            + " stuck (a safepoint that does not end, a heap thrashing in full collections). Nothing heavier was sent:"
+            + " when it resumes it answers that question into a closed connection and nothing else happens (no agent"
+            + " loaded, no packet, nothing printed). Try again later, or start it with the agent (-javaagent, see"
+            + " README) so that a signal can trigger it");
+      }
+      // Any other answer (an odd listener, a socket refused as not the JVM's): the attach itself says what is wrong.
+    }
+  }
+
+  /**
    * Attaches and hands the request over, within {@link #ATTACH_DEADLINE}: a hung JVM (a safepoint that never ends, a
    * GC thrashing a full heap) accepts the connection on its attach socket but never answers, and the JDK's attach
    * client would wait for ever.
    */
   private void reach(TargetFiles files, PacketOptions o) throws CliFailure {
     CompletableFuture<Void> reached = new CompletableFuture<>();
+    RequestExpiry expiry = RequestExpiry.at(Instant.now().plus(ATTACH_DEADLINE));
     Thread t = new Thread(() -> {
       try {
-        new LoadAgentChannel(target, files).start(o);
+        new LoadAgentChannel(target, files).start(o, expiry);
         reached.complete(null);
       } catch (CliFailure | RuntimeException | Error e) {
         reached.completeExceptionally(e);
@@ -132,14 +184,15 @@ final class PacketRequest {
     t.setDaemon(true);
     t.start();
     // Not --timeout: that is how long the packet may take once the agent has it.
-    Duration deadline = ATTACH_DEADLINE;
     try {
-      reached.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      reached.get(ATTACH_DEADLINE.plus(EXPIRY_GRACE).toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " did not answer the attach request within "
-          + deadline.toSeconds() + " s: it is hung or too busy (a safepoint that does not end, a full heap). Nothing"
-          + " more is sent to it; should it recover, it loads the agent and writes the packet beside itself. For a"
-          + " JVM that cannot answer, start it with the agent (-javaagent, see README) so that a signal can trigger it");
+          + ATTACH_DEADLINE.toSeconds() + " s: it is hung or too busy (a safepoint that does not end, a full heap)."
+          + " Nothing more is sent to it, and the request expired at " + expiry.instant() + ": should the JVM"
+          + " recover and take it later, the agent writes no packet, only a status line saying the request expired."
+          + " For a JVM that cannot answer, start it with the agent (-javaagent, see README) so that a signal can"
+          + " trigger it");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof CliFailure) {
         throw (CliFailure) e.getCause();
@@ -151,7 +204,42 @@ final class PacketRequest {
     }
   }
 
-  private Result follow(Path status) throws CliFailure {
+  /**
+   * The agent refused to start because the JVM's heap is too full for it: the packet is written from outside instead
+   * ({@link OutsidePacket}), where the agent's would have gone.
+   */
+  private Result fromOutside(String refusal, PacketOptions o) throws CliFailure {
+    progress.phase("heap too full for the agent: asking the JVM from outside", -1);
+    Path dir = hostFiles.output;
+    Path shown = hostFiles.output;
+    if (dir == null) {
+      // Its working directory through /proc: the very directory, even in a container, with no path of the target's
+      // file system to resolve (a link there must not lead a root CLI into the host's files).
+      shown = target.workingDirectory().map(target::hostPath).orElse(null);
+      dir = Paths.get("/proc", Long.toString(target.pid), "cwd");
+      if (shown == null || !Files.isDirectory(dir)) {
+        progress.finish();
+        throw new CliFailure(ExitCode.AGENT_FAILED, refusal + "; its working directory cannot be read, so no packet"
+            + " could be written beside it from outside either: use --output DIR");
+      }
+    }
+    Sanitizer sanitizer;
+    try {
+      sanitizer = Sanitizer.create(SanitizerSettings.load(Optional.ofNullable(hostFiles.rules),
+          Optional.ofNullable(hostFiles.siteKey)));
+    } catch (InvalidSettingsException e) {
+      progress.finish();
+      throw new CliFailure(ExitCode.USAGE, e.getMessage());
+    }
+    try {
+      return new OutsidePacket(target, sanitizer, o.heapDump() != PacketOptions.HeapDump.OFF).write(refusal, dir,
+          shown);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  private Result follow(Path status) throws CliFailure, HeapTooFull {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
     boolean greeted = false;
@@ -189,6 +277,9 @@ final class PacketRequest {
               throw new CliFailure(ExitCode.AGENT_FAILED, "pid " + target.pid + " runs an older support-packet agent,"
                   + " which answered: " + line.rest + "; use the attach.jar of its release");
             }
+            if (line.first.equals(FailureKind.HEAP_TOO_FULL.name())) {
+              throw new HeapTooFull(line.rest);
+            }
             throw failure(line.first, line.rest);
           default:
             break;
@@ -212,7 +303,7 @@ final class PacketRequest {
     }
   }
 
-  private static CliFailure failure(String kind, String message) {
+  private CliFailure failure(String kind, String message) {
     FailureKind k;
     try {
       k = FailureKind.valueOf(kind);
@@ -225,6 +316,8 @@ final class PacketRequest {
         return new CliFailure(ExitCode.OUTPUT_PROBLEM, message);
       case ALREADY_RUNNING:
         return new CliFailure(ExitCode.ALREADY_RUNNING, message);
+      case EXPIRED:
+        return new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " took the request too late: " + message);
       case BAD_OPTIONS:
         return new CliFailure(ExitCode.USAGE, "the agent refused its options: " + message);
       default:
@@ -247,20 +340,39 @@ final class PacketRequest {
     }
   }
 
+  /** The agent's refusal to start in a JVM whose heap is too full for it; its message gives the heap's figures. */
+  private static final class HeapTooFull extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    HeapTooFull(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** The packet written, and whether it is complete. */
   static final class Result {
     final Path path;
     final boolean complete;
+    /** A line said before the verdict (how the packet came to be); empty for none. */
+    private final String preface;
 
     Result(Path path, boolean complete) {
+      this(path, complete, "");
+    }
+
+    Result(Path path, boolean complete, String preface) {
       this.path = path;
       this.complete = complete;
+      this.preface = preface;
     }
 
     /** The path on stdout (scripts read it); the verdict on stderr unless {@code quiet}. */
     int print(PrintStream out, PrintStream err, boolean quiet) {
       out.println(path);
       out.flush();
+      if (!preface.isEmpty()) {
+        err.println(preface);
+      }
       if (!quiet) {
         for (String line : Verdict.of(path, complete)) {
           err.println(line);

@@ -11,7 +11,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -100,6 +102,12 @@ final class TargetProcess {
       throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + pid + " is stopped (state " + state + ": SIGSTOP,"
           + " Ctrl-Z or a debugger holds it); a stopped JVM cannot answer, so nothing was sent to it and it will"
           + " resume exactly as it was, with nothing of ours pending. Resume it (kill -CONT " + pid + ") and try again");
+    }
+    if (TargetCgroup.of(read("cgroup")).frozen()) {
+      // Not stopped as far as its state tells (D or S), but it runs nothing: the same as a stopped JVM.
+      throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + pid + " is frozen by its cgroup's freezer (docker pause,"
+          + " a paused pod); a frozen JVM cannot answer, so nothing was sent to it and it will resume exactly as it was,"
+          + " with nothing of ours pending. Thaw it (docker unpause) and try again");
     }
     if (workingDirectoryDeleted()) {
       // Measured on JDK 17: a JVM whose working directory is gone and that never opened a jar fails to initialise
@@ -203,6 +211,31 @@ final class TargetProcess {
   /** The whole command line, for --match only: it may hold secrets, so it is never printed. */
   String commandLine() {
     return read("cmdline").replace('\0', ' ').trim();
+  }
+
+  /** The command line as the kernel keeps it, one argument each; may hold secrets: for the sanitizer to learn. */
+  List<String> arguments() {
+    return List.of(read("cmdline").split("\0"));
+  }
+
+  /** The environment the process started with, as the kernel keeps it; holds secrets: for the sanitizer to learn. */
+  Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String var : read("environ").split("\0")) {
+      int eq = var.indexOf('=');
+      if (eq > 0) {
+        env.put(var.substring(0, eq), var.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  /**
+   * One file of /proc/pid ({@code status}, {@code limits}, {@code cgroup}) as text; empty when it cannot be read.
+   * The kernel writes these, not the process.
+   */
+  String procFile(String name) {
+    return read(name);
   }
 
   /** The main class or jar, from the command line; never its arguments, which may hold secrets. */

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.supportpacket.agent.sanitize.Sanitizer;
+import dev.supportpacket.agent.sanitize.SanitizerSettings;
 import dev.supportpacket.it.apps.NearlyFullHeapApp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -39,12 +45,15 @@ class NearlyFullHeapIT {
       for (int attach = 1; attach <= 2; attach++) {
         long start = System.currentTimeMillis();
         Cli.Result r = attach(target, out);
-        if (attach == 2 && r.exit == 11) {
-          // The first packet's code and the JDK's caches of it (some 2-4 MB) may still be in the heap: refused, safely.
-          assertTrue(r.err.contains("no packet, to spare the application"), r::toString);
+        assertEquals(1, r.exit, "attach " + attach + ": " + r);
+        PacketZip zip = new PacketZip(r.packet());
+        if (attach == 2 && "cli".equals(zip.yaml("metadata.yaml").get("collected_by"))) {
+          // The first packet's code and the JDK's caches of it (some 2-4 MB) may still be in the heap: the agent
+          // refused, safely, and the CLI wrote the packet from outside.
+          assertTrue(zip.text("warning.txt").contains("written by the attach CLI from outside the JVM, because the"
+              + " agent refused to start inside it: no packet, to spare the application"), zip.text("warning.txt"));
         } else {
-          assertEquals(1, r.exit, "attach " + attach + ": " + r);
-          String warning = new PacketZip(r.packet()).text("warning.txt");
+          String warning = zip.text("warning.txt");
           assertTrue(warning.contains("heap-histogram skipped: the heap histogram left out to spare the application:"
               + " its heap is"), warning);
           assertTrue(warning.contains("cpu-profile skipped: the CPU profile left out to spare the application"),
@@ -58,21 +67,62 @@ class NearlyFullHeapIT {
   }
 
   /**
-   * 95 % live: the packet code alone would take the room the application's young collections need, so no packet
-   * starts inside the target; the CLI says so at once, with what to do instead.
+   * 95 % live: the packet code alone would take the room the application's young collections need, so the agent does
+   * not start; the CLI writes a partial packet itself, from outside the JVM, with what the JVM gives without Java heap
+   * (thread dump, heap figures, flags, command line) and /proc. Sanitized like any packet: a password on the target's
+   * command line becomes the very token the site key gives it. The application keeps working, nothing of ours stays.
    */
   @ParameterizedTest
   @EnumSource(Jdk.class)
   @ResourceLock("cpu-profile")
-  void aHeapTooFullForThePacketCodeIsToldAndLeftAlone(Jdk jdk, @TempDir Path dir) throws Exception {
+  void aHeapTooFullForTheAgentGetsAPartialPacketWrittenFromOutside(Jdk jdk, @TempDir Path dir) throws Exception {
     Path out = Files.createDirectory(dir.resolve("out"));
-    try (TargetJvm target = start(jdk, dir, 0.95)) {
+    Path siteKey = dir.resolve("site.key");
+    Files.write(siteKey, "it-site-key-of-32-bytes-or-more-0123456789".getBytes(StandardCharsets.UTF_8));
+    Files.setPosixFilePermissions(siteKey, PosixFilePermissions.fromString("rw-------"));
+    String secret = "Pw-" + UUID.randomUUID();
+    String token = Sanitizer.create(SanitizerSettings.load(Optional.empty(), Optional.of(siteKey))).token(secret);
+    try (TargetJvm target = start(jdk, dir, 0.95, "-Dit.db.password=" + secret)) {
       for (int attach = 1; attach <= 2; attach++) {
         long start = System.currentTimeMillis();
-        Cli.Result r = attach(target, out);
-        assertEquals(11, r.exit, "attach " + attach + ": " + r);
-        assertTrue(r.err.contains("no packet, to spare the application: its heap is"), r::toString);
-        assertTrue(r.err.contains("jcmd <pid> Thread.print"), r::toString);
+        Cli.Result r = Cli.run(Long.toString(target.pid()), "-d", "2", "-o", out.toString(), "--site-key-file",
+            siteKey.toString());
+        long took = System.currentTimeMillis() - start;
+        assertEquals(1, r.exit, "attach " + attach + ": " + r);
+        // Bounded by the CLI's own deadlines (attach 45 s, commands 30 s at most), not by how fast this machine is.
+        assertTrue(took < 60_000, "the partial packet took " + took + " ms");
+        assertTrue(r.err.contains("the attach CLI wrote this partial packet from outside it"), r::toString);
+        Path packet = r.packet();
+        assertEquals(out, packet.getParent());
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(packet));
+        PacketZip zip = new PacketZip(packet);
+
+        assertEquals("cli", zip.yaml("metadata.yaml").get("collected_by"));
+        String report = zip.text("report.txt").strip();
+        String verdict = report.substring(report.lastIndexOf('\n') + 1);
+        assertTrue(verdict.startsWith("packet: partial, written by the attach CLI from outside the JVM because the"
+            + " agent refused to start inside it: no packet, to spare the application: its heap is"), report);
+        assertTrue(verdict.matches(".*its heap is \\d+% full after the last GC \\(\\d+ of 128 MB\\).*"), verdict);
+        assertTrue(report.contains("system-properties"), report);
+        String warning = zip.text("warning.txt");
+        assertTrue(warning.contains("heap-histogram skipped: left out: GC.class_histogram walks the whole heap"),
+            warning);
+        assertTrue(warning.contains("system-properties skipped: left out: VM.system_properties runs Java code"),
+            warning);
+
+        String threads = zip.text("threads/threads.txt");
+        assertTrue(threads.contains("\"it-heartbeat\""), threads);
+        assertTrue(zip.text("jvm/heap-info.txt").contains("total"), zip.text("jvm/heap-info.txt"));
+        assertTrue(zip.text("jvm/flags.yaml").contains("MaxHeapSize: 134217728"), zip.text("jvm/flags.yaml"));
+        assertTrue(zip.text("proc/status.txt").contains("VmRSS:"), zip.text("proc/status.txt"));
+        String commandLine = zip.text("jvm/command-line.txt");
+        assertTrue(commandLine.contains("-Dit.db.password=" + token), commandLine);
+        for (Map.Entry<String, byte[]> e : zip.entries().entrySet()) {
+          assertFalse(new String(e.getValue(), StandardCharsets.ISO_8859_1).contains(secret),
+              e.getKey() + " holds the planted password");
+        }
+        assertTrue(zip.has("findings.json") && zip.has("README.html"), zip.entries().keySet()::toString);
+
         Thread.sleep(3000);
         assertAlive(target, start);
         Leftovers.assertNone(jdk, target, out);
@@ -80,9 +130,10 @@ class NearlyFullHeapIT {
     }
   }
 
-  private static TargetJvm start(Jdk jdk, Path dir, double live) throws Exception {
-    TargetJvm target = TargetJvm.start(jdk, NearlyFullHeapApp.class, dir,
-        List.of("-Xmx128m", "-Dit.live=" + live, "-Dit.allocMbPerSecond=20"), Map.of(), List.of());
+  private static TargetJvm start(Jdk jdk, Path dir, double live, String... jvmArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-Xmx128m", "-Dit.live=" + live, "-Dit.allocMbPerSecond=20"));
+    args.addAll(List.of(jvmArgs));
+    TargetJvm target = TargetJvm.start(jdk, NearlyFullHeapApp.class, dir, args, Map.of(), List.of());
     Thread.sleep(2000);
     return target;
   }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.supportpacket.agent.findings.model.ModelReader;
+import dev.supportpacket.agent.findings.model.PacketEntries;
 import dev.supportpacket.agent.findings.model.PacketModel;
 import dev.supportpacket.agent.findings.rules.BlockedIoRule;
 import dev.supportpacket.agent.findings.rules.ClassLeakRule;
@@ -22,6 +24,7 @@ import dev.supportpacket.agent.findings.rules.LockContentionRule;
 import dev.supportpacket.agent.findings.rules.PoolStarvationRule;
 import dev.supportpacket.agent.findings.rules.Rule;
 import dev.supportpacket.agent.findings.rules.ThreadLeakRule;
+import dev.supportpacket.agent.packet.Packet;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -54,6 +57,27 @@ public final class Analysis {
   private Analysis(PacketModel model, List<Finding> findings) {
     this.model = model;
     this.findings = List.copyOf(findings);
+  }
+
+  /**
+   * Runs the rules over the entries already written (sanitized, small: never the raw JFR or heap of the target)
+   * and writes findings.json. The same for every trigger, and for the packet the attach CLI writes from outside a
+   * JVM too full for the agent; bounded by the entries' size caps. Its time goes into report.txt's notes.
+   */
+  public static Analysis writeInto(Packet packet) throws IOException {
+    long t0 = System.nanoTime();
+    Analysis analysis;
+    try {
+      analysis = Analysis.of(ModelReader.read(new WrittenEntries(packet)));
+    } catch (RuntimeException | StackOverflowError e) {
+      // The packet matters more than its verdict: say so (our words only, no collected text) and go on.
+      packet.note("analysis failed (" + e.getClass().getSimpleName() + "); findings.json lists nothing");
+      analysis = Analysis.of(ModelReader.read(PacketEntries.NONE));
+    }
+    packet.addText(ENTRY, analysis::writeJson);
+    packet.note("analysis: " + analysis.findings().size() + " findings (" + analysis.alarming().size()
+        + " warning or critical) in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    return analysis;
   }
 
   public static List<Rule> rules() {

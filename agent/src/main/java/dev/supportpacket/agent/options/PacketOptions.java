@@ -26,9 +26,10 @@ public final class PacketOptions {
   public static final int MAX_LOG_MB = StartupSettings.MAX_LOG_MB;
   /**
    * The keys of how a packet is reported: set by the attach CLI, never by a trigger. {@code protocol} is
-   * {@code StatusProtocol.OPTION}, read before these options are parsed.
+   * {@code StatusProtocol.OPTION} and {@code expires} {@link RequestExpiry#OPTION}, both read before these options
+   * are parsed.
    */
-  private static final Set<String> TRANSPORT_KEYS = Set.of("status", "trigger", "protocol");
+  private static final Set<String> TRANSPORT_KEYS = Set.of("status", "trigger", "protocol", RequestExpiry.OPTION);
 
   /** Whether the packet holds a heap dump, and of which objects. */
   public enum HeapDump {
@@ -65,6 +66,9 @@ public final class PacketOptions {
       }
     }
     String status = pairs.get("status");
+    if (pairs.containsKey(RequestExpiry.OPTION)) {
+      RequestExpiry.parse(pairs.get(RequestExpiry.OPTION));
+    }
     // An operator's output is a setting (the root a trigger's output must lie in), not part of the request.
     PacketRequest request = PacketRequest.parse(pairs, PacketRequest.DEFAULTS).withOutputDir(null);
     return new PacketOptions(request, StartupSettings.parse(pairs), Claims.parse(pairs),

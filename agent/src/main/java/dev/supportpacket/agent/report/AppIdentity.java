@@ -23,6 +23,11 @@ public final class AppIdentity {
   /** Longest application name kept: it goes into the packet's file name. */
   static final int MAX_NAME = 64;
 
+  /** A process seen from outside: {@code name} as {@link #appName} makes it. */
+  public static AppIdentity of(String name, long pid, String host) {
+    return new AppIdentity(name, pid, host);
+  }
+
   public static AppIdentity current() {
     return current(Optional.empty());
   }

@@ -15,6 +15,8 @@ public final class Report {
   private final List<Outcome> outcomes;
   private final List<EntryRecord> entries;
   private final List<String> notes;
+  /** Why the attach CLI wrote this packet from outside the JVM; empty for the agent's packets. */
+  private final String outsideBecause;
 
   public Report(List<Outcome> outcomes, List<EntryRecord> entries) {
     this(outcomes, entries, List.of());
@@ -22,9 +24,25 @@ public final class Report {
 
   /** @param notes lines for report.txt's "notes" (e.g. the pause a heap dump caused) */
   public Report(List<Outcome> outcomes, List<EntryRecord> entries, List<String> notes) {
+    this(outcomes, entries, notes, "");
+  }
+
+  private Report(List<Outcome> outcomes, List<EntryRecord> entries, List<String> notes, String outsideBecause) {
     this.outcomes = List.copyOf(outcomes);
     this.entries = List.copyOf(entries);
     this.notes = List.copyOf(notes);
+    this.outsideBecause = outsideBecause;
+  }
+
+  /**
+   * The report of a packet the attach CLI wrote from outside the JVM, the agent having refused to start inside it:
+   * partial by nature, and its verdict and warnings say why.
+   *
+   * @param because why the agent could not write it (its refusal, with the heap's figures)
+   */
+  public static Report collectedOutside(List<Outcome> outcomes, List<EntryRecord> entries, List<String> notes,
+      String because) {
+    return new Report(outcomes, entries, notes, because);
   }
 
   /** True when some entry was stored unscrubbed on the user's explicit request. */
@@ -41,7 +59,7 @@ public final class Report {
 
   /** Complete when no collector failed or was skipped; collectors that were not requested do not count. */
   public boolean complete() {
-    return outcomes.stream().noneMatch(Outcome::missing);
+    return outsideBecause.isEmpty() && outcomes.stream().noneMatch(Outcome::missing);
   }
 
   public List<Outcome> outcomes() {
@@ -85,6 +103,10 @@ public final class Report {
         return;
       }
     }
+    if (!outsideBecause.isEmpty()) {
+      w.write("This support packet was written by the attach CLI from outside the JVM, because " + outsideBecause
+          + "\nIt holds only what the JVM gives without running Java code or using its heap.\n\n");
+    }
     w.write("This support packet is incomplete. Missing or partial content:\n\n");
     for (Outcome o : outcomes) {
       if (o.missing()) {
@@ -97,6 +119,10 @@ public final class Report {
   private String verdict() {
     long ok = outcomes.stream().filter(o -> o.status == Outcome.Status.OK).count();
     long missing = outcomes.stream().filter(Outcome::missing).count();
+    if (!outsideBecause.isEmpty()) {
+      return "packet: partial, written by the attach CLI from outside the JVM because " + outsideBecause + " (" + ok
+          + " collected, " + missing + " left out; warning.txt says what and why)";
+    }
     return complete()
         ? "packet: complete (" + ok + " collectors ok)"
         : "packet: incomplete (" + ok + " ok, " + missing + " failed or skipped; see warning.txt)";

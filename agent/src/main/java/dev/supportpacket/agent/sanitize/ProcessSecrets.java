@@ -1,6 +1,8 @@
 package dev.supportpacket.agent.sanitize;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -16,13 +18,21 @@ public final class ProcessSecrets {
     for (String name : props.stringPropertyNames()) {
       sanitizer.learn(name, props.getProperty(name));
     }
-    for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+    List<String> args = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    args.addAll(List.of(System.getProperty("sun.java.command", "").split("\\s+")));
+    learnInto(sanitizer, System.getenv(), args);
+  }
+
+  /**
+   * The same, for a process seen from outside (the attach CLI writing a packet of a JVM too full for the agent): its
+   * environment and its arguments, as /proc and the JVM's own {@code VM.command_line} give them. Its system properties
+   * set at run time cannot be read from outside without running code in it, and are not in such a packet either.
+   */
+  public static void learnInto(Sanitizer sanitizer, Map<String, String> environment, List<String> arguments) {
+    for (Map.Entry<String, String> e : environment.entrySet()) {
       sanitizer.learn(e.getKey(), e.getValue());
     }
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      learnArgument(sanitizer, arg);
-    }
-    for (String arg : System.getProperty("sun.java.command", "").split("\\s+")) {
+    for (String arg : arguments) {
       learnArgument(sanitizer, arg);
     }
   }

@@ -12,6 +12,11 @@ public enum FailureKind {
   ALREADY_RUNNING,
   /** The target's heap is too full for the packet code to run in it without risk. */
   HEAP_TOO_FULL,
+  /**
+   * The attach request reached the JVM after the expiry the attach CLI gave it ({@code RequestExpiry}): the CLI had
+   * given up and said so; nothing was collected.
+   */
+  EXPIRED,
   /** Anything else; the message says what. */
   INTERNAL
 }

@@ -18,7 +18,11 @@ import java.util.Optional;
  * request in a {@code failed BAD_OPTIONS} line naming both.
  */
 public final class StatusProtocol {
-  public static final int VERSION = 1;
+  /**
+   * 2: the request carries its expiry ({@code expires}, see {@code RequestExpiry}), which an agent of protocol 1 would
+   * refuse as an unknown option; the version tells it apart with a clear message instead.
+   */
+  public static final int VERSION = 2;
   /** The agent option that carries the CLI's protocol version. */
   public static final String OPTION = "protocol";
 

@@ -29,7 +29,8 @@ class TriggerRequestTest {
   @ParameterizedTest
   @ValueSource(strings = {"audit=/tmp/none.yaml", "status=/home/app/.bashrc", "rules=/etc/shadow",
       "siteKeyFile=/tmp/k", "user=root", "client=attach-cli/1", "clientHost=admin-host", "heapDumpRaw=true",
-      "signal=WINCH", "minInterval=0", "logTail=10240", "logBudget=10240", "trigger=signal", "include=/etc"})
+      "signal=WINCH", "minInterval=0", "logTail=10240", "logBudget=10240", "trigger=signal", "include=/etc",
+      "expires=99999999999999"})
   void operatorSettingsAreRefusedFromATrigger(String args) {
     String message = refusal("duration=1," + args);
     String key = args.substring(0, args.indexOf('='));

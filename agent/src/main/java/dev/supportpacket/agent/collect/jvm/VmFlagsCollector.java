@@ -20,7 +20,7 @@ public final class VmFlagsCollector implements Collector {
   }
 
   /** Parses {@code -XX:Name=value -XX:+Flag -XX:-Flag} into a sorted map of flag name to value. */
-  static Map<String, Object> parse(String output) {
+  public static Map<String, Object> parse(String output) {
     Map<String, Object> flags = new TreeMap<>();
     for (String token : output.trim().split("\\s+")) {
       if (!token.startsWith("-XX:")) {

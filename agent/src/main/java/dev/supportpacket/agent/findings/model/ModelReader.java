@@ -28,6 +28,14 @@ public final class ModelReader {
   private static final Pattern HEADER =
       Pattern.compile("^\"(.*)\" #(\\d+)( daemon)? prio=\\d+(?: cpu=(\\d+)ms)?( \\[support-packet agent\\])?( suspended)?"
           + "( in_native)?\\s*$");
+  /**
+   * A thread's first line as the JVM's own {@code Thread.print} writes it (jstack, jcmd; the packet the attach CLI
+   * writes from outside a JVM too full for the agent): {@code "name" #id [tid] daemon prio=5 os_prio=0 cpu=1.23ms ...}.
+   * Its wait lines name no lock owner, so deadlocks are not found from such a dump.
+   */
+  private static final Pattern JVM_HEADER =
+      Pattern.compile("^\"(.*)\" #(\\d+)(?: \\[\\d+\\])?( daemon)? prio=\\d+ os_prio=-?\\d+(?: cpu=(\\d+)(?:\\.\\d+)?ms)?"
+          + " .*$");
   private static final Pattern LOCK = Pattern.compile("<(0x[0-9a-fA-F]+)> \\(a ([^)]*)\\)");
   private static final Pattern OWNER = Pattern.compile(" owned by \".*\" #(\\d+)\\s*$");
   private static final Pattern HISTO_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
@@ -175,8 +183,12 @@ public final class ModelReader {
     String[] lines = text.split("\n");
     for (int i = 0; i < lines.length; i++) {
       Matcher h = HEADER.matcher(lines[i]);
-      if (!h.matches()) {
-        continue;
+      boolean ours = h.matches();
+      if (!ours) {
+        h = JVM_HEADER.matcher(lines[i]);
+        if (!h.matches()) {
+          continue;
+        }
       }
       String state = "";
       String lock = "";
@@ -184,10 +196,12 @@ public final class ModelReader {
       List<String> stack = new ArrayList<>();
       List<String> locked = new ArrayList<>();
       int j = i + 1;
-      for (; j < lines.length && !lines[j].isEmpty() && !HEADER.matcher(lines[j]).matches(); j++) {
+      for (; j < lines.length && !lines[j].isEmpty() && !HEADER.matcher(lines[j]).matches()
+          && !JVM_HEADER.matcher(lines[j]).matches(); j++) {
         String l = lines[j].trim();
         if (l.startsWith("java.lang.Thread.State: ")) {
-          state = l.substring("java.lang.Thread.State: ".length()).trim();
+          // The JVM's own dump adds why: "TIMED_WAITING (sleeping)".
+          state = l.substring("java.lang.Thread.State: ".length()).trim().split(" ", 2)[0];
         } else if (l.startsWith("at ")) {
           stack.add(Frames.normalize(l.substring(3)));
         } else if (l.startsWith("- locked ")) {
@@ -208,7 +222,7 @@ public final class ModelReader {
       }
       long cpuNs = h.group(4) == null ? -1 : Long.parseLong(h.group(4)) * 1_000_000L;
       threads.add(new ThreadSample(Long.parseLong(h.group(2)), h.group(1), state, h.group(3) != null, cpuNs,
-          h.group(5) != null, lock, owner, locked, h.group(7) != null, stack));
+          ours && h.group(5) != null, lock, owner, locked, ours && h.group(7) != null, stack));
       i = j - 1;
     }
     return new Snapshot("dump", -1, threads);
