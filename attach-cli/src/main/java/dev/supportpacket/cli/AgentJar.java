@@ -10,8 +10,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -28,6 +30,8 @@ import java.util.zip.CRC32;
  */
 final class AgentJar {
   private static final String RESOURCE = "agent.jar";
+  /** How long a copy counts as in use after it was placed or reused, whoever holds it open. */
+  private static final Duration IN_USE = Duration.ofMinutes(10);
   private static final Pattern COPY = Pattern.compile("agent-[0-9a-f]{8}-\\d+(-\\d+)?\\.jar");
 
   /** Makes a file we wrote the target's (owner, mode); called before the file gets its final name. */
@@ -52,6 +56,7 @@ final class AgentJar {
       Path copy;
       if (entry != null && entry.getCrc() >= 0 && entry.getSize() >= 0
           && intact(copy = dir.resolve(name(entry.getCrc(), entry.getSize(), suffix)), entry.getCrc(), entry.getSize())) {
+        markInUse(copy);
         removeStale(dir, copy);
         return copy;
       }
@@ -76,14 +81,15 @@ final class AgentJar {
 
   /**
    * Removes the copies of other versions and the leftovers of an interrupted copy, except those a process holds
-   * open: a JVM that loaded an agent reads its jar for as long as it runs.
+   * open (a JVM that loaded an agent reads its jar for as long as it runs) and those used in the last ten minutes:
+   * another version's CLI may have just placed or reused its copy, which its target has not opened yet.
    */
   private static void removeStale(Path dir, Path current) {
     Set<String> open = openFileNames();
     try (Stream<Path> files = Files.list(dir)) {
       files.filter(f -> !f.equals(current))
-          .filter(f -> COPY.matcher(f.getFileName().toString()).matches()
-              || f.getFileName().toString().matches("agent-\\d+\\.tmp") && olderThanAMinute(f))
+          .filter(f -> COPY.matcher(f.getFileName().toString()).matches() && unusedFor(f, IN_USE)
+              || f.getFileName().toString().matches("agent-\\d+\\.tmp") && unusedFor(f, Duration.ofMinutes(1)))
           .filter(f -> !open.contains(f.getFileName().toString()))
           .forEach(f -> {
             try {
@@ -97,11 +103,20 @@ final class AgentJar {
     }
   }
 
-  private static boolean olderThanAMinute(Path f) {
+  private static boolean unusedFor(Path f, Duration d) {
     try {
-      return Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis() < System.currentTimeMillis() - 60_000;
+      return Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis() < System.currentTimeMillis() - d.toMillis();
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** A copy reused keeps its old time; stamping it tells another version's CLI that it is about to be loaded. */
+  private static void markInUse(Path copy) {
+    try {
+      Files.setLastModifiedTime(copy, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException e) {
+      // a copy handed to the target's user may not be ours to stamp; the copy is still used as it is
     }
   }
 

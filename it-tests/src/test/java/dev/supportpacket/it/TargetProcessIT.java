@@ -9,6 +9,7 @@ import dev.supportpacket.it.apps.CpuBurnerApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,13 +65,17 @@ class TargetProcessIT {
   }
 
   @Test
-  void oneAgentJarPerVersionAndStaleCopiesGoUnlessSomeoneHoldsThem(@TempDir Path dir) throws Exception {
+  void oneAgentJarPerVersionAndStaleCopiesGoUnlessSomeoneHoldsOrJustPlacedThem(@TempDir Path dir) throws Exception {
     // A temporary directory of the test's own: other CLIs on the machine put their versions in the shared one.
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
     Path jars = Files.createDirectory(tmp.resolve("support-packet-" + System.getProperty("user.name")));
     Files.setPosixFilePermissions(jars, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     Path stale = Files.write(jars.resolve("agent-0badc0de-42.jar"), new byte[42]);
+    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    // Another version's CLI placed this one a moment ago; its target has not opened it yet.
+    Path fresh = Files.write(jars.resolve("agent-0badf00d-44.jar"), new byte[44]);
     Path held = Files.write(jars.resolve("agent-0badbeef-43.jar"), new byte[43]);
+    Files.setLastModifiedTime(held, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
     Process holder = new ProcessBuilder("sh", "-c", "exec 3<'" + held + "'; exec sleep 120").start();
     List<String> before = agentJars(jars);
     try {
@@ -85,6 +90,7 @@ class TargetProcessIT {
       List<String> names = agentJars(jars);
       assertFalse(names.contains(stale.getFileName().toString()), "stale copy removed: " + names);
       assertTrue(names.contains(held.getFileName().toString()), "a copy in use stays: " + names);
+      assertTrue(names.contains(fresh.getFileName().toString()), "a copy placed minutes ago stays: " + names);
       names.removeAll(before);
       assertEquals(1, names.size(), "one copy of this version after two attaches: " + names);
     } finally {
