@@ -31,6 +31,8 @@ public final class AgentCore implements AgentBridge {
   private PacketService service;
 
   private final LoadedClasses loaded;
+  /** The audit logs of this core's requests, refused ones included. */
+  private final PacketAudit audit = new PacketAudit();
 
   /** For {@code AgentClassLoader} only. */
   public AgentCore() {
@@ -48,7 +50,7 @@ public final class AgentCore implements AgentBridge {
 
   private synchronized PacketService service() {
     if (service == null) {
-      service = PacketService.withDefaultCollectors(loaded);
+      service = PacketService.withDefaultCollectors(loaded, audit);
     }
     return service;
   }
@@ -61,7 +63,7 @@ public final class AgentCore implements AgentBridge {
    */
   @Override
   public void registerMBean(String defaultArgs, LongSupplier ignoredSignals) throws JMException {
-    SupportPacket.register(PacketOptions.parse(defaultArgs), ignoredSignals, this::service);
+    SupportPacket.register(PacketOptions.parse(defaultArgs), ignoredSignals, this::service, audit);
     System.setProperty(VERSION_PROPERTY, AppIdentity.generatorVersion());
   }
 
@@ -94,7 +96,7 @@ public final class AgentCore implements AgentBridge {
       String mismatch = StatusProtocol.mismatch(AgentArgs.decode(args).get(StatusProtocol.OPTION), version);
       if (mismatch != null) {
         status.failed(FailureKind.BAD_OPTIONS, mismatch);
-        PacketAudit.rejectedOptions(TriggerContext.attach(), mismatch, Optional.empty(), Optional.empty());
+        audit.rejectedOptions(TriggerContext.attach(), mismatch, Optional.empty(), Optional.empty());
         return;
       }
       PacketOptions options = PacketOptions.parse(args);
@@ -110,7 +112,7 @@ public final class AgentCore implements AgentBridge {
       // while it lives (AgentClassLoader.bridgeForAttach).
     } catch (Throwable t) {
       statusPath.ifPresent(p -> new StatusFile(p).failed(FailureKind.BAD_OPTIONS, String.valueOf(t.getMessage())));
-      PacketAudit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()), Optional.empty(),
+      audit.rejectedOptions(TriggerContext.attach(), String.valueOf(t.getMessage()), Optional.empty(),
           Optional.empty());
     }
   }

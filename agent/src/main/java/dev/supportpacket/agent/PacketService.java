@@ -74,18 +74,25 @@ public final class PacketService {
   private volatile PacketResult lastResult;
   private volatile Path lastWritten;
   private final List<Collector> collectors;
+  private final PacketAudit audit;
+
+  /** @param audit where each request's record goes; the trigger's refusals are recorded there too */
+  public PacketService(List<Collector> collectors, PacketAudit audit) {
+    this.collectors = List.copyOf(collectors);
+    this.audit = audit;
+  }
 
   public PacketService(List<Collector> collectors) {
-    this.collectors = List.copyOf(collectors);
+    this(collectors, new PacketAudit());
   }
 
   public static PacketService withDefaultCollectors() {
-    return withDefaultCollectors(LoadedClasses.NONE);
+    return new PacketService(DefaultCollectors.all(LoadedClasses.NONE));
   }
 
   /** @param loaded the JVM's loaded classes, as the agent's instrumentation lists them */
-  public static PacketService withDefaultCollectors(LoadedClasses loaded) {
-    return new PacketService(DefaultCollectors.all(loaded));
+  public static PacketService withDefaultCollectors(LoadedClasses loaded, PacketAudit audit) {
+    return new PacketService(DefaultCollectors.all(loaded), audit);
   }
 
   /** The packet being written now, if any. */
@@ -118,7 +125,7 @@ public final class PacketService {
       event = PacketEvent.failed(request, PacketEvent.Collected.NOTHING, FailureKind.INTERNAL, "unexpected " + t);
     }
     // Before the status line: whoever is told the packet is done finds its audit record written.
-    PacketAudit.record(options.auditConfig(), event);
+    audit.record(options.auditConfig(), event);
     PacketResult result = resultOf(event);
     if (result.path().isPresent()) {
       status.done(result.complete(), result.path().get());

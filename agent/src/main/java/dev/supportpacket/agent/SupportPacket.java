@@ -25,11 +25,14 @@ public final class SupportPacket implements SupportPacketMBean {
   private final PacketOptions startup;
   private final LongSupplier ignoredSignals;
   private final Supplier<PacketService> service;
+  private final PacketAudit audit;
 
-  private SupportPacket(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service) {
+  private SupportPacket(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service,
+      PacketAudit audit) {
     this.startup = startup;
     this.service = service;
     this.ignoredSignals = ignoredSignals;
+    this.audit = audit;
   }
 
   /**
@@ -39,17 +42,18 @@ public final class SupportPacket implements SupportPacketMBean {
    * @param startup the startup agent's options: every {@code createPacket} keeps their settings and may only change
    *     the request within them (see {@link dev.supportpacket.agent.options.PacketRequest})
    * @param service the JVM's one packet service, shared with the other triggers; made on first use
+   * @param audit the service's audit, which records the requests refused before they reach the service
    * @throws JMException when the MBean server refuses the registration
    */
-  public static void register(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service)
-      throws JMException {
+  public static void register(PacketOptions startup, LongSupplier ignoredSignals, Supplier<PacketService> service,
+      PacketAudit audit) throws JMException {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name = new ObjectName(OBJECT_NAME);
     if (server.isRegistered(name)) {
       return;
     }
     try {
-      server.registerMBean(new SupportPacket(startup, ignoredSignals, service), name);
+      server.registerMBean(new SupportPacket(startup, ignoredSignals, service, audit), name);
     } catch (InstanceAlreadyExistsException e) {
       // registered by a concurrent premain/agentmain: the same MBean, nothing to do
     }
@@ -69,7 +73,7 @@ public final class SupportPacket implements SupportPacketMBean {
       options = PacketOptions.forTrigger(args, startup, TriggerContext.Kind.JMX.label());
     } catch (IllegalArgumentException e) {
       // Recorded where the operator's settings say, not where the caller asked.
-      PacketAudit.rejectedOptions(caller, e.getMessage(), startup.auditConfig(), startup.settings().outputDir());
+      audit.rejectedOptions(caller, e.getMessage(), startup.auditConfig(), startup.settings().outputDir());
       throw new IllegalArgumentException("bad options: " + e.getMessage());
     }
     PacketResult r = service.get().create(options, caller, new StatusFile(null));

@@ -42,9 +42,11 @@ public final class PacketAudit {
    */
   static final long WRITE_DEADLINE_MILLIS = 14_000;
 
-  private static final Map<String, AuditLog> LOGS = new ConcurrentHashMap<>();
-
-  private PacketAudit() {}
+  /**
+   * One log per configuration, kept for the life of this instance (the agent core's: the JVM's life for a startup
+   * agent, one packet's for an attach): a log holds the chain's last hash and the queues of its files.
+   */
+  private final Map<String, AuditLog> logs = new ConcurrentHashMap<>();
 
   /**
    * The packet's own record, as JSON, from the event of a packet written but not sealed yet; see the class comment
@@ -64,7 +66,7 @@ public final class PacketAudit {
    * system property, else the default), and waits (bounded) until the record reached the targets, so that whoever
    * is told "done" finds it there. Never throws.
    */
-  public static void record(Optional<Path> config, PacketEvent event) {
+  public void record(Optional<Path> config, PacketEvent event) {
     try {
       AuditLog log = logFor(config);
       log.submit(recordOf(event).build());
@@ -88,7 +90,7 @@ public final class PacketAudit {
    * @param config the operator's audit configuration when known (a JMX request to the startup agent), else empty
    * @param outputDir the operator's output directory when known, else empty (the working directory)
    */
-  public static void rejectedOptions(TriggerContext trigger, String message, Optional<Path> config,
+  public void rejectedOptions(TriggerContext trigger, String message, Optional<Path> config,
       Optional<Path> outputDir) {
     try {
       PacketEvent.Request request = new PacketEvent.Request(trigger, Claims.UNKNOWN,
@@ -166,11 +168,11 @@ public final class PacketAudit {
    * The log of the configuration in force: {@code audit=} first, then the system property, else the default. A
    * configuration that does not load falls back to the default (one stderr line): records are never lost to a typo.
    */
-  static AuditLog logFor(Optional<Path> option) {
+  AuditLog logFor(Optional<Path> option) {
     String prop = System.getProperty(CONFIG_PROPERTY);
     Optional<Path> config = option.isPresent() ? option : Optional.ofNullable(prop).filter(s -> !s.isBlank()).map(Paths::get);
     String key = config.map(p -> p.toAbsolutePath().toString()).orElse("");
-    return LOGS.computeIfAbsent(key, k -> {
+    return logs.computeIfAbsent(key, k -> {
       PrintStream err = System.err;
       if (config.isEmpty()) {
         return AuditConfig.defaults(PacketAudit::besidePacket, err);

@@ -102,8 +102,9 @@ class PacketEventTest {
         + log + ", signing_key_file: " + dir.resolve("audit.key") + "}\n");
     SealedFile zip = new SealedFile(dir.resolve("p.zip"), 1234, "c0ffee");
     PacketEvent sealed = PacketEvent.written(request(), collected(), true).sealedAs(zip);
-    PacketAudit.record(Optional.of(config), sealed);
-    PacketAudit.record(Optional.of(config), PacketEvent.outputRefused(request(), FailureKind.OUTPUT_NOT_WRITABLE,
+    PacketAudit audit = new PacketAudit();
+    audit.record(Optional.of(config), sealed);
+    audit.record(Optional.of(config), PacketEvent.outputRefused(request(), FailureKind.OUTPUT_NOT_WRITABLE,
         "not writable\nfake: line"));
     List<JsonNode> records = new java.util.ArrayList<>();
     for (String line : Files.readAllLines(log)) {
