@@ -40,9 +40,11 @@ final class PacketRequest {
   private static final Duration EXPIRY_GRACE = Duration.ofSeconds(5);
   /**
    * How long a JVM whose attach listener runs may take to answer {@code VM.uptime} before anything heavier is sent:
-   * the command needs no safepoint and answers in milliseconds; a JVM that cannot is hung or stuck in one.
+   * the command needs no safepoint and answers in milliseconds, but not while one lasts, and a JVM in a GC storm
+   * (the very JVM a packet is wanted of) can spend several seconds in each full collection of a large heap. Longer
+   * than that, well inside the minute the operator waits at most; a JVM that cannot answer in it is hung.
    */
-  private static final Duration PROBE_DEADLINE = Duration.ofSeconds(5);
+  private static final Duration PROBE_DEADLINE = Duration.ofSeconds(15);
 
   private final TargetProcess target;
   private final PacketOptions.Builder options;
