@@ -64,7 +64,7 @@ final class BundleRun {
     try {
       PacketRequest.HostFiles files = packet.hostFiles();
       // Made before any packet is taken: bad rules fail the run at once, not after every JVM was asked.
-      Sanitizer sanitizer = SanitizeCommand.sanitizer(files.rules(), files.siteKey());
+      Sanitizer sanitizer = CliSanitizer.create(files.rules(), files.siteKey());
       List<Outcome> outcomes = takeAll(work, files, packet.progressView());
       for (Outcome o : outcomes) {
         err.println("support-packet: pid " + o.pid + ": " + o.line());

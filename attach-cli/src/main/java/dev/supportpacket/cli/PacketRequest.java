@@ -2,9 +2,7 @@ package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.options.RequestExpiry;
-import dev.supportpacket.agent.sanitize.InvalidSettingsException;
 import dev.supportpacket.agent.sanitize.Sanitizer;
-import dev.supportpacket.agent.sanitize.SanitizerSettings;
 import dev.supportpacket.agent.trigger.FailureKind;
 import dev.supportpacket.agent.trigger.StatusProtocol;
 import java.io.IOException;
@@ -225,15 +223,8 @@ final class PacketRequest {
             + " could be written beside it from outside either: use --output DIR");
       }
     }
-    Sanitizer sanitizer;
     try {
-      sanitizer = Sanitizer.create(SanitizerSettings.load(Optional.ofNullable(hostFiles.rules),
-          Optional.ofNullable(hostFiles.siteKey)));
-    } catch (InvalidSettingsException e) {
-      progress.finish();
-      throw new CliFailure(ExitCode.USAGE, e.getMessage());
-    }
-    try {
+      Sanitizer sanitizer = CliSanitizer.create(hostFiles.rules, hostFiles.siteKey);
       return new OutsidePacket(target, sanitizer, o.heapDump() != PacketOptions.HeapDump.OFF).write(refusal, dir,
           shown);
     } finally {

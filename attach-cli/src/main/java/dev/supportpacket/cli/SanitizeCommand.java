@@ -1,9 +1,7 @@
 package dev.supportpacket.cli;
 
 import dev.supportpacket.agent.sanitize.EntryScrubber;
-import dev.supportpacket.agent.sanitize.InvalidSettingsException;
 import dev.supportpacket.agent.sanitize.Sanitizer;
-import dev.supportpacket.agent.sanitize.SanitizerSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +16,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -58,7 +55,7 @@ final class SanitizeCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new CliFailure(ExitCode.USAGE, dir + " is not a directory");
     }
-    Sanitizer sanitizer = sanitizer(rules, siteKeyFile);
+    Sanitizer sanitizer = CliSanitizer.create(rules, siteKeyFile);
     Path zipFile = into.toAbsolutePath();
     Path tmp = null;
     try {
@@ -94,21 +91,6 @@ final class SanitizeCommand implements Callable<Integer> {
           // our own .part file; the error above says the zip failed
         }
       }
-    }
-  }
-
-  /**
-   * The packet's sanitizer, for what the CLI itself writes (this command's files, a bundle's summary): the same rules
-   * and, with the same site key, the same tokens as the packets.
-   *
-   * @param rules null for the built-in rules only
-   * @param siteKey null for a key of this run's own (its tokens then match no packet's)
-   */
-  static Sanitizer sanitizer(Path rules, Path siteKey) throws CliFailure {
-    try {
-      return Sanitizer.create(SanitizerSettings.load(Optional.ofNullable(rules), Optional.ofNullable(siteKey)));
-    } catch (InvalidSettingsException e) {
-      throw new CliFailure(ExitCode.USAGE, e.getMessage());
     }
   }
 

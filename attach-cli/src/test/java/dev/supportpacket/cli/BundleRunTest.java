@@ -35,7 +35,7 @@ class BundleRunTest {
         "the agent said: cannot read /etc/app.conf with password=" + secret);
     BundleRun.Outcome taken = new BundleRun.Outcome("43", "billing", "-", zip(dir.resolve("p.zip"), "findings.json",
         "{\"findings\":[{\"title\":\"login failed for password=" + secret + "\"}]}"), true, ExitCode.OK, "");
-    String summary = BundleRun.summary(List.of(failed, taken), SanitizeCommand.sanitizer(null, null)
+    String summary = BundleRun.summary(List.of(failed, taken), CliSanitizer.create(null, null)
         .forEntry("summary.txt"));
     assertFalse(summary.contains(secret), summary);
     assertTrue(summary.startsWith("support bundle of 2 JVM(s)"), summary);
