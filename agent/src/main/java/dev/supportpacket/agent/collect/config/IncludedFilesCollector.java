@@ -2,6 +2,7 @@ package dev.supportpacket.agent.collect.config;
 
 import dev.supportpacket.agent.collect.BinarySniff;
 import dev.supportpacket.agent.collect.CollectContext;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.options.UntrustedText;
@@ -57,6 +58,8 @@ public final class IncludedFilesCollector implements Collector {
   }
 
   void collect(List<Path> includes, ConfigFileCheck check, Packet packet) throws Exception {
+    // Each file is read whole (up to 5 MB, its text twice that), unlike the logs, which stream.
+    Headroom.require("the included files");
     IncludeWalk walk = new IncludeWalk(check);
     for (Path p : includes) {
       walk.walk(p);
