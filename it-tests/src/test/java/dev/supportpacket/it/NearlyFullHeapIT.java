@@ -58,6 +58,8 @@ class NearlyFullHeapIT {
               + " its heap is"), warning);
           assertTrue(warning.contains("cpu-profile skipped: the CPU profile left out to spare the application"),
               warning);
+          assertTrue(warning.contains("jfr-events skipped: the JFR events left out to spare the application"),
+              warning);
         }
         Thread.sleep(3000);
         assertAlive(target, start);

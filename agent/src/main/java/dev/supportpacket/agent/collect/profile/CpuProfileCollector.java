@@ -6,12 +6,10 @@ import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
-import dev.supportpacket.agent.sanitize.jfr.JfrScrubber;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 
 /**
@@ -45,9 +43,7 @@ public final class CpuProfileCollector implements Collector {
 
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
-    if (!FlightRecorder.isAvailable()) {
-      throw new Skipped("JFR is not available in this JVM (started with -XX:-FlightRecorder?)");
-    }
+    Recordings.requireJfr();
     // Recording costs native memory only; reading and rewriting the recording afterwards costs heap.
     Headroom.require(PROFILE_STEP);
     Path raw = ctx.scratchPath("cpu", ".jfr");
@@ -56,12 +52,7 @@ public final class CpuProfileCollector implements Collector {
       record(ctx, raw);
       Headroom.require(PROFILE_STEP);
       packet.addText("profile/cpu-folded.txt", w -> FoldedStacks.write(raw, w));
-      try {
-        packet.addBinary("profile/cpu.jfr", new JfrScrubber(Set.of(EXECUTION_SAMPLE)), raw);
-      } catch (IOException e) {
-        throw new IOException("profile/cpu.jfr left out, it could not be sanitized (" + e.getMessage()
-            + "); profile/cpu-folded.txt is in the packet", e);
-      }
+      Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(EXECUTION_SAMPLE), raw, "profile/cpu-folded.txt");
     } finally {
       PrivateFiles.deleteQuietly(raw);
     }

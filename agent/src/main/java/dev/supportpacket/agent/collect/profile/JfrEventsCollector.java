@@ -2,17 +2,16 @@ package dev.supportpacket.agent.collect.profile;
 
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
+import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
-import dev.supportpacket.agent.sanitize.jfr.JfrScrubber;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 
 /**
@@ -29,6 +28,7 @@ public final class JfrEventsCollector implements Collector {
   static final Duration THRESHOLD = Duration.ofMillis(20);
   /** Event type and its settings; the keys are also the allow list of what leaves the process. */
   static final Map<String, Map<String, String>> EVENTS = events();
+  private static final String EVENTS_STEP = "the JFR events";
 
   @Override
   public String id() {
@@ -42,20 +42,16 @@ public final class JfrEventsCollector implements Collector {
 
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
-    if (!FlightRecorder.isAvailable()) {
-      throw new Skipped("JFR is not available in this JVM (started with -XX:-FlightRecorder?)");
-    }
+    Recordings.requireJfr();
+    // As the CPU profile: recording costs native memory only; the summary and the rewrite read it back in the heap.
+    Headroom.require(EVENTS_STEP);
     Path raw = ctx.scratchPath("events", ".jfr");
     try {
       Instant start = Instant.now();
       long window = record(ctx.options().profileDuration(), raw);
+      Headroom.require(EVENTS_STEP);
       packet.addJson("jvm/events.json", JfrEventSummary.read(raw, start, window).toJson());
-      try {
-        packet.addBinary("profile/events.jfr", new JfrScrubber(EVENTS.keySet()), raw);
-      } catch (IOException e) {
-        throw new IOException("profile/events.jfr left out, it could not be sanitized (" + e.getMessage()
-            + "); jvm/events.json is in the packet", e);
-      }
+      Recordings.addScrubbed(packet, "profile/events.jfr", EVENTS.keySet(), raw, "jvm/events.json");
     } finally {
       PrivateFiles.deleteQuietly(raw);
     }
