@@ -249,7 +249,8 @@ public final class EvidenceOverhead {
           continue;
         }
         for (Window w : windows) {
-          if (at >= w.fromMs && at <= w.toMs + 50) {
+          // Windows follow each other closely: a pause at the start of one must not count for the one before.
+          if (at >= w.fromMs && at <= w.toMs) {
             long[] c = byMode.computeIfAbsent(w.mode, k -> new TreeMap<>()).computeIfAbsent(op, k -> new long[3]);
             c[0]++;
             c[1] += Long.parseLong(m.group(4));
