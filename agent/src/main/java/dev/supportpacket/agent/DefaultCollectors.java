@@ -15,7 +15,6 @@ import dev.supportpacket.agent.collect.jvm.VmFlagsCollector;
 import dev.supportpacket.agent.collect.logs.LogFilesCollector;
 import dev.supportpacket.agent.collect.profile.CpuProfileCollector;
 import dev.supportpacket.agent.collect.profile.JfrEventsCollector;
-import dev.supportpacket.agent.collect.threads.ThreadDumpCollector;
 import dev.supportpacket.agent.collect.threads.ThreadSnapshotsCollector;
 import java.util.List;
 
@@ -34,7 +33,6 @@ public final class DefaultCollectors {
         new JfrEventsCollector(),
         new ThreadSnapshotsCollector(),
         new JvmReadingsCollector(),
-        new ThreadDumpCollector(),
         new HeapHistogramCollector(),
         new SystemPropertiesCollector(),
         new EnvironmentCollector(),

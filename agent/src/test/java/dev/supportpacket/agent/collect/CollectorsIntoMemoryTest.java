@@ -10,12 +10,13 @@ import dev.supportpacket.agent.collect.jvm.JvmArgumentsCollector;
 import dev.supportpacket.agent.collect.jvm.RuntimeCollector;
 import dev.supportpacket.agent.collect.jvm.SystemPropertiesCollector;
 import dev.supportpacket.agent.collect.jvm.VmFlagsCollector;
-import dev.supportpacket.agent.collect.threads.ThreadDumpCollector;
+import dev.supportpacket.agent.collect.threads.ThreadSnapshotsCollector;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.MemorySink;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,8 @@ class CollectorsIntoMemoryTest {
   private final Sanitizer sanitizer = Sanitizer.withRandomKey();
   private final Packet packet = new Packet(sanitizer, sink);
   private Thread parked;
+  /** Deeper than the snapshots keep. */
+  private static final int DEPTH = 150;
 
   private CollectContext ctx() {
     return new CollectContext(PacketOptions.builder().build(), scratch, Progress.NONE);
@@ -44,15 +47,18 @@ class CollectorsIntoMemoryTest {
   void threadDumpHasEveryFrameAndTheMonitorsHeld() throws Exception {
     CountDownLatch holding = new CountDownLatch(1);
     Object lock = new Object();
-    parked = new Thread(() -> deep(40, lock, holding), "collector-test-deep");
+    parked = new Thread(() -> deep(DEPTH, lock, holding), "collector-test-deep");
     parked.setDaemon(true);
     parked.start();
     holding.await();
-    new ThreadDumpCollector().collect(ctx(), packet);
+    // The thread dump is the first of the snapshots; a short window keeps the test short.
+    new ThreadSnapshotsCollector().collect(new CollectContext(
+        PacketOptions.builder().profileDuration(Duration.ofSeconds(1)).build(), scratch, Progress.NONE), packet);
     String dump = sink.text("threads/threads.txt");
     String thread = dump.substring(dump.indexOf("\"collector-test-deep\""));
     thread = thread.substring(0, thread.indexOf("\n\n"));
-    assertTrue(thread.lines().filter(l -> l.contains(".deep(")).count() >= 40, "complete stack, not 8 frames:\n" + thread);
+    assertTrue(thread.lines().filter(l -> l.contains(".deep(")).count() >= DEPTH,
+        "complete stack, not 8 frames nor the snapshots' 128:\n" + thread);
     assertTrue(thread.contains("- locked <0x") && thread.contains("(a java.lang.Object)"), thread);
     assertTrue(dump.contains("No deadlock found."));
   }

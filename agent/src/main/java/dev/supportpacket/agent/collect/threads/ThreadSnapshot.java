@@ -14,39 +14,71 @@ import java.util.Map;
 
 /**
  * Every live thread at one moment: state, CPU time used so far, the lock it waits for and its owner, the monitors it
- * holds, and its stack up to {@link #MAX_DEPTH} frames. Two snapshots give each thread's CPU in between. Immutable.
+ * holds (in a {@linkplain #full full} snapshot only), and its stack. Two snapshots give each thread's CPU in between.
+ * Immutable.
+ *
+ * <p>Each one stops the application at a safepoint (HotSpot's {@code VM_ThreadDump}, on JDK 17 and 25 alike), for
+ * as long as the slowest busy thread takes to reach it plus the walk of every stack. The CPU times are read after
+ * it, thread by thread, without stopping anyone.
  */
 final class ThreadSnapshot {
-  /** Deep enough for framework stacks (Spring's run 150-250 frames deep at most in practice), bounded in size. */
+  /**
+   * Frames of a stack in {@code threads/snapshots.json}: deep enough for framework stacks (Spring's run 150-250
+   * frames deep at most in practice), bounded in size. {@code threads/threads.txt} has whole stacks.
+   */
   static final int MAX_DEPTH = 128;
 
   final String label;
   final long atMillis;
   /** The dump itself: ThreadInfo is immutable. */
   final ThreadInfo[] threads;
+  /** Whether {@link #threads} have whole stacks and list the monitors each holds. */
+  final boolean full;
   /** CPU time of each thread in {@link #threads}, same index; -1 when unknown (thread gone, or not supported). */
   private final long[] cpuNanos;
 
-  private ThreadSnapshot(String label, long atMillis, ThreadInfo[] threads, long[] cpuNanos) {
+  private ThreadSnapshot(String label, long atMillis, ThreadInfo[] threads, boolean full, long[] cpuNanos) {
     this.label = label;
     this.atMillis = atMillis;
     this.threads = threads;
+    this.full = full;
     this.cpuNanos = cpuNanos;
   }
 
   /**
-   * Takes one. Ownable synchronizers (ReentrantLock owners) are left out of {@code locked}: listing them walks the
-   * whole heap at a safepoint; a thread parked on one still names it and its owner in {@code lock}.
+   * The packet's thread dump: whole stacks and the monitors each thread holds. Ownable synchronizers (ReentrantLock
+   * owners) are left out: listing them walks the whole heap at a safepoint (measured 300-475 ms on a 300 MB heap); a
+   * thread parked on one still names it and its owner.
    */
-  static ThreadSnapshot take(ThreadMXBean mx, String label) {
+  static ThreadSnapshot full(ThreadMXBean mx, String label) {
+    return take(mx, label, true);
+  }
+
+  /**
+   * A lighter one, for the snapshots after the first: the monitors held are not listed (the rules need who waits for
+   * what and its owner, which every snapshot has) and stacks stop at {@link #MAX_DEPTH} frames, so the application
+   * stands still no longer than the stacks take to walk.
+   */
+  static ThreadSnapshot light(ThreadMXBean mx, String label) {
+    return take(mx, label, false);
+  }
+
+  private static ThreadSnapshot take(ThreadMXBean mx, String label, boolean full) {
     long at = System.currentTimeMillis();
-    ThreadInfo[] dump = mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), false, MAX_DEPTH);
+    ThreadInfo[] dump = full
+        ? mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), false)
+        : mx.dumpAllThreads(false, false, MAX_DEPTH);
     long[] cpu = new long[dump.length];
     boolean cpuKnown = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
     for (int i = 0; i < dump.length; i++) {
       cpu[i] = cpuKnown && dump[i] != null ? mx.getThreadCpuTime(dump[i].getThreadId()) : -1;
     }
-    return new ThreadSnapshot(label, at, dump, cpu);
+    return new ThreadSnapshot(label, at, dump, full, cpu);
+  }
+
+  /** CPU time of {@code threads[index]} when the snapshot was taken, -1 when unknown. */
+  long cpuNanos(int index) {
+    return cpuNanos[index];
   }
 
   /** True for the agent's own threads: the application's problem is never in them. */
@@ -67,7 +99,7 @@ final class ThreadSnapshot {
       m.put("name", t.getThreadName());
       m.put("state", t.getThreadState().name());
       m.put("daemon", t.isDaemon());
-      m.put("cpu_ns", cpuNanos[i]);
+      m.put("cpu_ns", cpuNanos(i));
       m.put("agent", isAgent(t));
       m.put("lock", t.getLockInfo() == null ? null : lockName(t.getLockInfo()));
       m.put("lock_owner_id", t.getLockOwnerId() >= 0 ? t.getLockOwnerId() : null);
@@ -75,11 +107,13 @@ final class ThreadSnapshot {
       for (MonitorInfo mi : t.getLockedMonitors()) {
         locked.add(lockName(mi));
       }
-      m.put("locked", locked);
+      // null, not empty: a light snapshot did not ask which monitors the thread holds.
+      m.put("locked", full ? locked : null);
       m.put("in_native", t.isInNative());
       List<String> stack = new ArrayList<>();
-      for (StackTraceElement e : t.getStackTrace()) {
-        stack.add(FrameNames.of(e));
+      StackTraceElement[] frames = t.getStackTrace();
+      for (int f = 0; f < Math.min(frames.length, MAX_DEPTH); f++) {
+        stack.add(FrameNames.of(frames[f]));
       }
       m.put("stack", stack);
       list.add(m);

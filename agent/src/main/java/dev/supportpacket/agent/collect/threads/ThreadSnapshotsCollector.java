@@ -17,6 +17,11 @@ import java.util.Map;
  * profile window, which it overlaps (it starts with the profile and sleeps in between). JFR writes a blocking event
  * only when the wait ends, so a deadlock or a starved pool leaves no event in 5 s; three snapshots show it, and the
  * CPU time of each thread between them says which one burns a core.
+ *
+ * <p>It also writes the packet's thread dump, {@code threads/threads.txt}, from the first snapshot: each snapshot
+ * stops the application at a safepoint, and before the snapshots the packet paid for exactly one such dump. So the
+ * first is that dump (whole stacks, monitors held) and the two after it are {@linkplain ThreadSnapshot#light light}:
+ * the evidence adds two short pauses, no walk of the monitors.
  */
 public final class ThreadSnapshotsCollector implements Collector {
   @Override
@@ -34,11 +39,14 @@ public final class ThreadSnapshotsCollector implements Collector {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long half = ctx.options().profileDuration().toMillis() / 2;
     List<ThreadSnapshot> taken = new ArrayList<>();
-    taken.add(ThreadSnapshot.take(mx, "start"));
+    ThreadSnapshot start = ThreadSnapshot.full(mx, "start");
+    taken.add(start);
+    // Written now, not after the window: a packet cut short still has its thread dump.
+    ThreadDump.add(packet, start, mx);
     Thread.sleep(half);
-    taken.add(ThreadSnapshot.take(mx, "middle"));
+    taken.add(ThreadSnapshot.light(mx, "middle"));
     Thread.sleep(half);
-    taken.add(ThreadSnapshot.take(mx, "end"));
+    taken.add(ThreadSnapshot.light(mx, "end"));
     packet.addJson("threads/snapshots.json", json(taken));
   }
 

@@ -88,9 +88,16 @@ class ThreadSnapshotsCollectorTest {
     assertEquals(holder.getId(), w.get("lock_owner_id").asLong());
     String lock = w.get("lock").asText();
     assertTrue(lock.matches("java\\.lang\\.Object@[0-9a-f]+"), lock);
-    JsonNode h = thread(snaps.get(2), holder.getId());
+    // The first snapshot is the packet's thread dump, with the monitors each thread holds; the later ones are
+    // light (a shorter pause): they say who waits for what and its owner, not every monitor held.
+    JsonNode h = thread(snaps.get(0), holder.getId());
     assertEquals(lock, h.get("locked").get(0).asText(), "the owner lists the same lock");
     assertTrue(h.get("name").asText().startsWith("ledger-writer"));
+    assertTrue(thread(snaps.get(1), holder.getId()).get("locked").isNull(), "not asked in a light snapshot");
+    assertTrue(thread(snaps.get(2), holder.getId()).get("locked").isNull(), "not asked in a light snapshot");
+    String dump = sink.text("threads/threads.txt");
+    assertTrue(dump.contains("\"ledger-reader\" #" + waiter.getId()) && dump.contains("waiting to lock"), dump);
+    assertFalse(dump.contains("Planted-Secret-Token-77"), "the thread dump passes the sanitizer");
     assertTrue(json.get("deadlocks").isEmpty());
     assertTrue(thread(snaps.get(2), Thread.currentThread().getId()).get("stack").size()
         <= ThreadSnapshot.MAX_DEPTH);

@@ -1,13 +1,10 @@
 package dev.supportpacket.agent.collect.threads;
 
-import dev.supportpacket.agent.collect.CollectContext;
-import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.FrameNames;
 import dev.supportpacket.agent.packet.Packet;
 import java.io.IOException;
 import java.io.Writer;
 import java.lang.management.LockInfo;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -22,30 +19,31 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes {@code threads/threads.txt}: deadlocks first, then every thread, deadlocked ones first, then by CPU time
- * used, the agent's own last and marked; each with its state, complete stack (unlike
- * {@link ThreadInfo#toString()}, which stops at 8 frames), the monitors it holds and the lock it waits for. Locked
- * ownable synchronizers (ReentrantLock and friends) are listed for deadlocked threads only; see {@link #collect}.
+ * {@code threads/threads.txt}: deadlocks first, then every thread, deadlocked ones first, then by CPU time used, the
+ * agent's own last and marked; each with its state, complete stack (unlike {@link ThreadInfo#toString()}, which
+ * stops at 8 frames), the monitors it holds and the lock it waits for. Locked ownable synchronizers (ReentrantLock
+ * and friends) are listed for deadlocked threads only; see {@link #add}. It is written from the first of the
+ * {@link ThreadSnapshotsCollector}'s snapshots: one pause of the application for both.
  */
-public final class ThreadDumpCollector implements Collector {
-  @Override
-  public String id() {
-    return "thread-dump";
-  }
+final class ThreadDump {
+  static final String ENTRY = "threads/threads.txt";
 
-  @Override
-  public void collect(CollectContext ctx, Packet packet) throws IOException {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    // Ownable synchronizers for every thread (jstack -l) cost a stop-the-world walk of the whole heap: measured
-    // 300-475 ms on a 300 MB heap. Monitors come from the stacks for free; synchronizers only where a deadlock is.
-    ThreadInfo[] all = mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), false);
+  private ThreadDump() {}
+
+  /** Adds the entry, written from {@code snapshot}, which must be {@linkplain ThreadSnapshot#full full}. */
+  static void add(Packet packet, ThreadSnapshot snapshot, ThreadMXBean mx) throws IOException {
+    ThreadInfo[] all = snapshot.threads;
     long[] deadlocked = Deadlocks.in(all);
     Map<Long, ThreadInfo> byId = new HashMap<>();
-    for (ThreadInfo t : all) {
-      if (t != null) {
-        byId.put(t.getThreadId(), t);
+    Map<Long, Long> cpu = new HashMap<>();
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] != null) {
+        byId.put(all[i].getThreadId(), all[i]);
+        cpu.put(all[i].getThreadId(), snapshot.cpuNanos(i));
       }
     }
+    // Ownable synchronizers for every thread (jstack -l) cost a stop-the-world walk of the whole heap: measured
+    // 300-475 ms on a 300 MB heap. Monitors come from the stacks for free; synchronizers only where a deadlock is.
     if (deadlocked.length > 0 && mx.isSynchronizerUsageSupported()) {
       for (ThreadInfo t : mx.getThreadInfo(deadlocked, mx.isObjectMonitorUsageSupported(), true)) {
         if (t != null) {
@@ -53,12 +51,14 @@ public final class ThreadDumpCollector implements Collector {
         }
       }
     }
-    packet.addText("threads/threads.txt", w -> write(w, all, deadlocked, byId, mx));
+    Instant at = Instant.ofEpochMilli(snapshot.atMillis);
+    packet.addText(ENTRY, w -> write(w, at, all, deadlocked, byId, cpu));
   }
 
-  private static void write(Writer w, ThreadInfo[] all, long[] deadlocked, Map<Long, ThreadInfo> byId, ThreadMXBean mx)
-      throws IOException {
-    w.write("Thread dump " + Instant.now() + ", " + all.length + " threads\n\n");
+  /** @param cpu each thread's CPU time in ns when the dump was taken, -1 when unknown */
+  private static void write(Writer w, Instant at, ThreadInfo[] all, long[] deadlocked, Map<Long, ThreadInfo> byId,
+      Map<Long, Long> cpu) throws IOException {
+    w.write("Thread dump " + at + ", " + all.length + " threads\n\n");
     if (deadlocked.length > 0) {
       Arrays.sort(deadlocked);
       w.write("DEADLOCK: " + deadlocked.length + " threads are deadlocked\n");
@@ -73,19 +73,12 @@ public final class ThreadDumpCollector implements Collector {
       for (long id : deadlocked) {
         ThreadInfo t = byId.get(id);
         if (t != null) {
-          writeThread(w, t, cpuNanos(mx, id));
+          writeThread(w, t, cpu.getOrDefault(id, -1L));
         }
       }
       w.write("--- all threads ---\n\n");
     } else {
       w.write("No deadlock found.\n\n");
-    }
-    // Read once: the order and the figures printed must agree, and CPU time moves on while we write.
-    Map<Long, Long> cpu = new HashMap<>();
-    for (ThreadInfo t : all) {
-      if (t != null) {
-        cpu.put(t.getThreadId(), cpuNanos(mx, t.getThreadId()));
-      }
     }
     for (ThreadInfo t : ordered(all, deadlocked, cpu)) {
       writeThread(w, byId.get(t.getThreadId()), cpu.get(t.getThreadId()));
@@ -111,10 +104,6 @@ public final class ThreadDumpCollector implements Collector {
         .thenComparing(t -> !stuck.contains(t.getThreadId()))
         .thenComparing(t -> -cpu.get(t.getThreadId())));
     return list;
-  }
-
-  private static long cpuNanos(ThreadMXBean mx, long id) {
-    return mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() ? mx.getThreadCpuTime(id) : -1;
   }
 
   /** @param cpu the thread's CPU time in ns, -1 when unknown */
