@@ -15,6 +15,7 @@ import dev.supportpacket.agent.collect.jvm.VmFlagsCollector;
 import dev.supportpacket.agent.collect.logs.LogFilesCollector;
 import dev.supportpacket.agent.collect.profile.CpuProfileCollector;
 import dev.supportpacket.agent.collect.profile.JfrEventsCollector;
+import dev.supportpacket.agent.collect.profile.PacketRecording;
 import dev.supportpacket.agent.collect.threads.ThreadSnapshotsCollector;
 import java.util.List;
 
@@ -28,9 +29,11 @@ public final class DefaultCollectors {
 
   /** @param loaded the JVM's loaded classes (from the agent's instrumentation), for what no class path shows */
   public static List<Collector> all(LoadedClasses loaded) {
+    // One JFR recording for both: a second one side by side would cost the application two more safepoints.
+    PacketRecording recording = new PacketRecording();
     return List.of(
-        new CpuProfileCollector(),
-        new JfrEventsCollector(),
+        new CpuProfileCollector(recording),
+        new JfrEventsCollector(recording),
         new ThreadSnapshotsCollector(),
         new JvmReadingsCollector(),
         new HeapHistogramCollector(),

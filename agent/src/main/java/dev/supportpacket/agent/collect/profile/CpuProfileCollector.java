@@ -9,8 +9,8 @@ import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
-import jdk.jfr.Recording;
 
 /**
  * Records CPU samples with JFR for the profile duration: {@code profile/cpu.jfr} (rebuilt so that it holds only our
@@ -30,6 +30,20 @@ public final class CpuProfileCollector implements Collector {
       Runtime.version().feature() < 19 ? Duration.ofMillis(2) : Duration.ofMillis(10);
 
   private static final String PROFILE_STEP = "the CPU profile";
+
+  private final PacketRecording recording;
+
+  /** A profile with a recording of its own. */
+  public CpuProfileCollector() {
+    this(new PacketRecording());
+  }
+
+  /** A profile that shares {@code recording} with the packet's other JFR collectors. */
+  public CpuProfileCollector(PacketRecording recording) {
+    this.recording = recording;
+    recording.enlist(Map.of(EXECUTION_SAMPLE + "#enabled", "true",
+        EXECUTION_SAMPLE + "#period", SAMPLE_PERIOD.toMillis() + " ms"));
+  }
 
   @Override
   public String id() {
@@ -58,14 +72,10 @@ public final class CpuProfileCollector implements Collector {
     }
   }
 
-  private static void record(CollectContext ctx, Path raw) throws IOException, InterruptedException {
+  private void record(CollectContext ctx, Path raw) throws IOException, InterruptedException {
     long seconds = ctx.options().profileDuration().toSeconds();
     // try-with-resources: an interrupted or failed profile never leaves a recording running in the target.
-    try (Recording recording = new Recording()) {
-      recording.setName("support-packet-cpu-profile");
-      recording.enable(EXECUTION_SAMPLE).withPeriod(SAMPLE_PERIOD);
-      recording.setToDisk(true);
-      recording.start();
+    try (PacketRecording.Use use = recording.open()) {
       long end = System.nanoTime() + ctx.options().profileDuration().toNanos();
       for (long left = seconds; left > 0; left--) {
         ctx.progress().phase("profile", left);
@@ -74,8 +84,7 @@ public final class CpuProfileCollector implements Collector {
           Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
         }
       }
-      recording.stop();
-      recording.dump(raw);
+      use.stopAndDump(raw);
     }
   }
 }

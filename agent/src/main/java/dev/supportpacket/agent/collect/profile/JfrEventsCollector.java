@@ -6,13 +6,11 @@ import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.packet.PrivateFiles;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import jdk.jfr.Recording;
 
 /**
  * Records the JFR events that explain a slow or sick application, beside the CPU profile and over the same window:
@@ -29,6 +27,21 @@ public final class JfrEventsCollector implements Collector {
   /** Event type and its settings; the keys are also the allow list of what leaves the process. */
   static final Map<String, Map<String, String>> EVENTS = events();
   private static final String EVENTS_STEP = "the JFR events";
+
+  private final PacketRecording recording;
+
+  /** Events with a recording of their own. */
+  public JfrEventsCollector() {
+    this(new PacketRecording());
+  }
+
+  /** Events that share {@code recording} with the packet's other JFR collectors. */
+  public JfrEventsCollector(PacketRecording recording) {
+    this.recording = recording;
+    Map<String, String> settings = new LinkedHashMap<>();
+    EVENTS.forEach((event, values) -> values.forEach((k, v) -> settings.put(event + "#" + k, v)));
+    recording.enlist(settings);
+  }
 
   @Override
   public String id() {
@@ -47,33 +60,20 @@ public final class JfrEventsCollector implements Collector {
     Headroom.require(EVENTS_STEP);
     Path raw = ctx.scratchPath("events", ".jfr");
     try {
-      Instant start = Instant.now();
-      long window = record(ctx.options().profileDuration(), raw);
+      Instant start;
+      Duration window;
+      JfrStackDepth.raise();
+      // try-with-resources: an interrupted or failed recording never stays running in the target.
+      try (PacketRecording.Use use = recording.open()) {
+        start = use.start();
+        Thread.sleep(ctx.options().profileDuration().toMillis());
+        window = use.stopAndDump(raw);
+      }
       Headroom.require(EVENTS_STEP);
-      packet.addJson("jvm/events.json", JfrEventSummary.read(raw, start, window).toJson());
+      packet.addJson("jvm/events.json", JfrEventSummary.read(raw, start, window.toMillis()).toJson());
       Recordings.addScrubbed(packet, "profile/events.jfr", EVENTS.keySet(), raw, "jvm/events.json");
     } finally {
       PrivateFiles.deleteQuietly(raw);
-    }
-  }
-
-  /** Records for {@code duration} into {@code raw}; returns the window's length in milliseconds. */
-  private static long record(Duration duration, Path raw) throws IOException, InterruptedException {
-    JfrStackDepth.raise();
-    // try-with-resources: an interrupted or failed recording never stays running in the target.
-    try (Recording recording = new Recording()) {
-      recording.setName("support-packet-events");
-      Map<String, String> settings = new LinkedHashMap<>();
-      EVENTS.forEach((event, values) -> values.forEach((k, v) -> settings.put(event + "#" + k, v)));
-      recording.setSettings(settings);
-      recording.setToDisk(true);
-      long start = System.nanoTime();
-      recording.start();
-      Thread.sleep(duration.toMillis());
-      recording.stop();
-      long window = (System.nanoTime() - start) / 1_000_000;
-      recording.dump(raw);
-      return window;
     }
   }
 

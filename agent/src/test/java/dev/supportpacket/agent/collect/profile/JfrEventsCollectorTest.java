@@ -112,7 +112,7 @@ class JfrEventsCollectorTest {
 
   private static boolean recording() {
     return jdk.jfr.FlightRecorder.isInitialized() && jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()
-        .stream().anyMatch(r -> r.getName().equals("support-packet-events") && r.getState() == jdk.jfr.RecordingState.RUNNING);
+        .stream().anyMatch(r -> r.getName().equals("support-packet") && r.getState() == jdk.jfr.RecordingState.RUNNING);
   }
 
   private static void sleep(long ms) {
