@@ -7,6 +7,7 @@ import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,9 @@ import java.util.Map;
  * holds (in a {@linkplain #full full} snapshot only), and its stack. Two snapshots give each thread's CPU in between.
  * Immutable.
  *
- * <p>Each one stops the application at a safepoint (HotSpot's {@code VM_ThreadDump}, on JDK 17 and 25 alike), for
- * as long as the slowest busy thread takes to reach it plus the walk of every stack. The CPU times are read after
- * it, thread by thread, without stopping anyone.
+ * <p>A dump of all threads stops the application at a safepoint (HotSpot's {@code VM_ThreadDump}, on JDK 17 and 25
+ * alike), for as long as the slowest busy thread takes to reach it plus the walk of every stack. The CPU times are
+ * read after it, thread by thread, without stopping anyone.
  */
 final class ThreadSnapshot {
   /**
@@ -27,53 +28,100 @@ final class ThreadSnapshot {
    * frames deep at most in practice), bounded in size. {@code threads/threads.txt} has whole stacks.
    */
   static final int MAX_DEPTH = 128;
+  /**
+   * From JDK 21 on, {@link Thread#getStackTrace} of another thread is a handshake with that thread alone (it came
+   * with JDK 19's virtual threads), not a safepoint as on JDK 17. Measured on JDK 25 with 62 threads: 67 handshakes
+   * a snapshot, all but the busy threads' done by the asking thread without stopping theirs, and no safepoint.
+   */
+  private static final boolean STACKS_BY_HANDSHAKE = Runtime.version().feature() >= 21;
 
   final String label;
   final long atMillis;
-  /** The dump itself: ThreadInfo is immutable. */
+  /** The threads; ThreadInfo is immutable. A light snapshot's have no stacks: see {@link #stacks}. */
   final ThreadInfo[] threads;
   /** Whether {@link #threads} have whole stacks and list the monitors each holds. */
   final boolean full;
+  /** The stack of each thread in {@link #threads}, same index. */
+  private final StackTraceElement[][] stacks;
   /** CPU time of each thread in {@link #threads}, same index; -1 when unknown (thread gone, or not supported). */
   private final long[] cpuNanos;
 
-  private ThreadSnapshot(String label, long atMillis, ThreadInfo[] threads, boolean full, long[] cpuNanos) {
+  private ThreadSnapshot(String label, long atMillis, ThreadInfo[] threads, boolean full,
+      StackTraceElement[][] stacks, long[] cpuNanos) {
     this.label = label;
     this.atMillis = atMillis;
     this.threads = threads;
     this.full = full;
+    this.stacks = stacks;
     this.cpuNanos = cpuNanos;
   }
 
   /**
-   * The packet's thread dump: whole stacks and the monitors each thread holds. Ownable synchronizers (ReentrantLock
-   * owners) are left out: listing them walks the whole heap at a safepoint (measured 300-475 ms on a 300 MB heap); a
-   * thread parked on one still names it and its owner.
+   * The packet's thread dump: whole stacks and the monitors each thread holds, at one safepoint. Ownable
+   * synchronizers (ReentrantLock owners) are left out: listing them walks the whole heap at a safepoint (measured
+   * 300-475 ms on a 300 MB heap); a thread parked on one still names it and its owner.
    */
   static ThreadSnapshot full(ThreadMXBean mx, String label) {
-    return take(mx, label, true);
+    long at = System.currentTimeMillis();
+    return of(mx, label, at, true, mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), false));
   }
 
   /**
-   * A lighter one, for the snapshots after the first: the monitors held are not listed (the rules need who waits for
-   * what and its owner, which every snapshot has) and stacks stop at {@link #MAX_DEPTH} frames, so the application
-   * stands still no longer than the stacks take to walk.
+   * A lighter one, for the snapshots after the first: the monitors held are not listed (the rules need who waits
+   * for what and its owner, which every snapshot has) and stacks stop at {@link #MAX_DEPTH} frames. From JDK 21 on it
+   * stops no one but the threads that are running, each for its own stack: thread by thread, the stack (a handshake)
+   * and right after it the state and lock (read without stopping it). On JDK 17 it is one dump at a safepoint, as
+   * short as it can be.
    */
   static ThreadSnapshot light(ThreadMXBean mx, String label) {
-    return take(mx, label, false);
+    long at = System.currentTimeMillis();
+    if (!STACKS_BY_HANDSHAKE) {
+      return of(mx, label, at, false, mx.dumpAllThreads(false, false, MAX_DEPTH));
+    }
+    List<ThreadInfo> infos = new ArrayList<>();
+    List<StackTraceElement[]> stacks = new ArrayList<>();
+    for (Thread t : liveThreads()) {
+      StackTraceElement[] stack = t.getStackTrace();
+      ThreadInfo info = mx.getThreadInfo(t.getId(), 0);
+      if (info != null) {
+        infos.add(info);
+        stacks.add(stack);
+      }
+    }
+    return of(mx, label, at, false, infos.toArray(new ThreadInfo[0]), stacks.toArray(new StackTraceElement[0][]));
   }
 
-  private static ThreadSnapshot take(ThreadMXBean mx, String label, boolean full) {
-    long at = System.currentTimeMillis();
-    ThreadInfo[] dump = full
-        ? mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), false)
-        : mx.dumpAllThreads(false, false, MAX_DEPTH);
-    long[] cpu = new long[dump.length];
-    boolean cpuKnown = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+  private static ThreadSnapshot of(ThreadMXBean mx, String label, long at, boolean full, ThreadInfo[] dump) {
+    StackTraceElement[][] stacks = new StackTraceElement[dump.length][];
     for (int i = 0; i < dump.length; i++) {
-      cpu[i] = cpuKnown && dump[i] != null ? mx.getThreadCpuTime(dump[i].getThreadId()) : -1;
+      stacks[i] = dump[i] == null ? new StackTraceElement[0] : dump[i].getStackTrace();
     }
-    return new ThreadSnapshot(label, at, dump, full, cpu);
+    return of(mx, label, at, full, dump, stacks);
+  }
+
+  private static ThreadSnapshot of(ThreadMXBean mx, String label, long at, boolean full, ThreadInfo[] threads,
+      StackTraceElement[][] stacks) {
+    long[] cpu = new long[threads.length];
+    boolean cpuKnown = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled();
+    for (int i = 0; i < threads.length; i++) {
+      cpu[i] = cpuKnown && threads[i] != null ? mx.getThreadCpuTime(threads[i].getThreadId()) : -1;
+    }
+    return new ThreadSnapshot(label, at, threads, full, stacks, cpu);
+  }
+
+  /** The live platform threads, from the root thread group (which asks the JVM's list; no safepoint). */
+  private static List<Thread> liveThreads() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] all = new Thread[root.activeCount() + 16];
+    int n = root.enumerate(all, true);
+    while (n == all.length) {
+      all = new Thread[all.length * 2];
+      n = root.enumerate(all, true);
+    }
+    return Arrays.asList(all).subList(0, n);
   }
 
   /** CPU time of {@code threads[index]} when the snapshot was taken, -1 when unknown. */
@@ -111,7 +159,7 @@ final class ThreadSnapshot {
       m.put("locked", full ? locked : null);
       m.put("in_native", t.isInNative());
       List<String> stack = new ArrayList<>();
-      StackTraceElement[] frames = t.getStackTrace();
+      StackTraceElement[] frames = stacks[i];
       for (int f = 0; f < Math.min(frames.length, MAX_DEPTH); f++) {
         stack.add(FrameNames.of(frames[f]));
       }
