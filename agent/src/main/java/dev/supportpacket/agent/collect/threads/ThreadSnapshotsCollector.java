@@ -18,10 +18,11 @@ import java.util.Map;
  * only when the wait ends, so a deadlock or a starved pool leaves no event in 5 s; three snapshots show it, and the
  * CPU time of each thread between them says which one burns a core.
  *
- * <p>It also writes the packet's thread dump, {@code threads/threads.txt}, from the first snapshot: each snapshot
- * stops the application at a safepoint, and before the snapshots the packet paid for exactly one such dump. So the
+ * <p>It also writes the packet's thread dump, {@code threads/threads.txt}, from the first snapshot: a dump of all
+ * threads stops the application at a safepoint, and before the snapshots the packet paid for exactly one. So the
  * first is that dump (whole stacks, monitors held) and the two after it are {@linkplain ThreadSnapshot#light light}:
- * the evidence adds two short pauses, no walk of the monitors.
+ * on JDK 21 and newer they stop only the running threads, each for its own stack; on JDK 17 they are two short
+ * safepoints.
  */
 public final class ThreadSnapshotsCollector implements Collector {
   @Override
