@@ -88,7 +88,32 @@ final class ThreadSnapshot {
         stacks.add(stack);
       }
     }
-    return of(mx, label, at, false, infos.toArray(new ThreadInfo[0]), stacks.toArray(new StackTraceElement[0][]));
+    ThreadInfo[] threads = infos.toArray(new ThreadInfo[0]);
+    StackTraceElement[][] stackArray = stacks.toArray(new StackTraceElement[0][]);
+    reReadCycles(mx, threads, stackArray);
+    return of(mx, label, at, false, threads, stackArray);
+  }
+
+  /**
+   * Threads read one after another may seem to wait for each other in a cycle that never was at one moment (A read
+   * waiting for B, B read a little later waiting for A, which by then has its lock): a false deadlock. So the
+   * threads of a cycle are read again together, at one safepoint: a real deadlock stays, and the pause is paid only
+   * when the application is likely stuck already.
+   */
+  private static void reReadCycles(ThreadMXBean mx, ThreadInfo[] threads, StackTraceElement[][] stacks) {
+    long[] suspects = Deadlocks.in(threads);
+    if (suspects.length == 0) {
+      return;
+    }
+    ThreadInfo[] again = mx.getThreadInfo(suspects, MAX_DEPTH);
+    for (int i = 0; i < threads.length; i++) {
+      for (ThreadInfo a : again) {
+        if (a != null && a.getThreadId() == threads[i].getThreadId()) {
+          threads[i] = a;
+          stacks[i] = a.getStackTrace();
+        }
+      }
+    }
   }
 
   private static ThreadSnapshot of(ThreadMXBean mx, String label, long at, boolean full, ThreadInfo[] dump) {

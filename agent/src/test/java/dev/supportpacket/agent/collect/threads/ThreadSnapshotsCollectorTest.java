@@ -14,7 +14,9 @@ import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +104,45 @@ class ThreadSnapshotsCollectorTest {
     assertTrue(json.get("deadlocks").isEmpty());
     assertTrue(thread(snaps.get(2), Thread.currentThread().getId()).get("stack").size()
         <= ThreadSnapshot.MAX_DEPTH);
+  }
+
+  @Test
+  void aDeadlockIsInTheLastSnapshotWithBothOwners() throws Exception {
+    // ReentrantLocks taken interruptibly, so that the test can end the deadlock (other tests share this JVM).
+    ReentrantLock stock = new ReentrantLock();
+    ReentrantLock orders = new ReentrantLock();
+    CountDownLatch bothHeld = new CountDownLatch(2);
+    holder = daemon("stock-reserver", () -> lockBoth(stock, orders, bothHeld));
+    waiter = daemon("order-committer", () -> lockBoth(orders, stock, bothHeld));
+    bothHeld.await();
+    PacketOptions options = PacketOptions.builder().profileDuration(Duration.ofSeconds(1)).build();
+    new ThreadSnapshotsCollector().collect(new CollectContext(options, scratch, Progress.NONE), packet);
+
+    JsonNode json = new ObjectMapper().readTree(sink.text("threads/snapshots.json"));
+    JsonNode deadlocks = json.get("deadlocks");
+    assertEquals(1, deadlocks.size(), deadlocks.toString());
+    assertEquals(Set.of(holder.getId(), waiter.getId()),
+        Set.of(deadlocks.get(0).get(0).asLong(), deadlocks.get(0).get(1).asLong()));
+    JsonNode end = json.get("snapshots").get(2);
+    assertEquals(waiter.getId(), thread(end, holder.getId()).get("lock_owner_id").asLong());
+    assertEquals(holder.getId(), thread(end, waiter.getId()).get("lock_owner_id").asLong());
+    assertTrue(sink.text("threads/threads.txt").contains("DEADLOCK: 2 threads are deadlocked"));
+  }
+
+  private static void lockBoth(ReentrantLock first, ReentrantLock second, CountDownLatch bothHeld) {
+    try {
+      first.lockInterruptibly();
+      try {
+        bothHeld.countDown();
+        bothHeld.await();
+        second.lockInterruptibly();
+        second.unlock();
+      } finally {
+        first.unlock();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static JsonNode thread(JsonNode snapshot, long id) {
