@@ -64,6 +64,11 @@ class ThreadSnapshotsCollectorTest {
         stop = stop || false;
       }
     });
+    // Blocked before the first snapshot, which is also the thread dump (a loaded machine starts threads slowly).
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (waiter.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
     PacketOptions options = PacketOptions.builder().profileDuration(Duration.ofSeconds(1)).build();
     new ThreadSnapshotsCollector().collect(new CollectContext(options, scratch, Progress.NONE), packet);
 
