@@ -2,13 +2,11 @@ package dev.supportpacket.agent.collect.profile;
 
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
-import dev.supportpacket.agent.collect.Headroom;
+import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
-import dev.supportpacket.agent.packet.PrivateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +15,7 @@ import java.util.Map;
  * GC pauses and heap summaries, monitor enters, parks and I/O over a threshold, exception counts, allocation samples
  * and per-thread CPU load. Writes {@code profile/events.jfr} (only the {@linkplain #EVENTS listed types}, rebuilt
  * by the {@link JfrScrubber}) and {@code jvm/events.json}, a summary read from the raw recording whose strings all
- * pass the sanitizer.
+ * pass the sanitizer; both read back in the attach CLI when one waits for it ({@link RecordingHandoff}).
  *
  * <p>Thresholds keep the cost low: a wait or an I/O shorter than {@link #THRESHOLD} writes nothing; allocation
  * samples are throttled by JFR itself; periodic events come once a second.
@@ -56,24 +54,19 @@ public final class JfrEventsCollector implements Collector {
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
     Recordings.requireJfr();
-    // As the CPU profile: recording costs native memory only; the summary and the rewrite read it back in the heap.
-    Headroom.require(EVENTS_STEP);
-    Path raw = ctx.scratchPath("events", ".jfr");
-    try {
-      Instant start;
-      Duration window;
+    try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.EVENTS,
+        () -> ctx.scratchPath("events", ".jfr"), EVENTS_STEP)) {
       JfrStackDepth.raise();
+      long start;
+      Duration window;
       // try-with-resources: an interrupted or failed recording never stays running in the target.
       try (PacketRecording.Use use = recording.open()) {
-        start = use.start();
+        // The recording's own start: the CPU profile may have started it a moment before.
+        start = use.start().toEpochMilli();
         Thread.sleep(ctx.options().profileDuration().toMillis());
-        window = use.stopAndDump(raw);
+        window = use.stopAndDump(work.raw());
       }
-      Headroom.require(EVENTS_STEP);
-      packet.addJson("jvm/events.json", JfrEventSummary.read(raw, start, window.toMillis()).toJson());
-      Recordings.addScrubbed(packet, "profile/events.jfr", EVENTS.keySet(), raw, "jvm/events.json");
-    } finally {
-      PrivateFiles.deleteQuietly(raw);
+      work.derive(packet, new RecordingHandoff.Window(start, window.toMillis()));
     }
   }
 
