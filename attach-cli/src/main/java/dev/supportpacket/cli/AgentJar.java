@@ -26,7 +26,9 @@ import java.util.zip.CRC32;
  * TargetFiles} made (a jar planted under a guessable name in a shared /tmp would run inside the target), named by the
  * nested entry's CRC and size so that the usual case reuses it without inflating 5 MB. The file is kept: the
  * target's class loader reads it after the attach, and a second attach finds the same path. Copies of other
- * versions are removed once no process holds them open.
+ * versions are removed once no process holds them open, when a new copy is placed: only then can one have become
+ * stale, and the look at every process's open files that this takes (a scan of /proc/pid/fd, tens of ms on a busy
+ * host) stays off the usual packet's clock. A copy still open at that moment stays until the next version's.
  */
 final class AgentJar {
   private static final String RESOURCE = "agent.jar";
@@ -57,7 +59,6 @@ final class AgentJar {
       if (entry != null && entry.getCrc() >= 0 && entry.getSize() >= 0
           && intact(copy = dir.resolve(name(entry.getCrc(), entry.getSize(), suffix)), entry.getCrc(), entry.getSize())) {
         markInUse(copy);
-        removeStale(dir, copy);
         return copy;
       }
       byte[] jar;
@@ -70,8 +71,8 @@ final class AgentJar {
         Files.write(tmp, jar);
         handover.give(tmp, PosixFilePermissions.fromString("r--------"));
         Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        removeStale(dir, copy);
       }
-      removeStale(dir, copy);
       return copy;
     } catch (IOException e) {
       throw new CliFailure(ExitCode.AGENT_FAILED, "cannot put the agent in " + dir + ": " + e.getMessage()
