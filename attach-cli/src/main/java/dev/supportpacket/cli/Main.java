@@ -50,6 +50,13 @@ public final class Main implements Callable<Integer> {
 
   @Mixin PacketOptionsMixin packet;
 
+  /** The preparation of the pid that leads the command line, started before picocli reads it; null when none. */
+  private final PreparedTarget.Pending early;
+
+  private Main(PreparedTarget.Pending early) {
+    this.early = early;
+  }
+
   @Override
   public Integer call() throws CliFailure {
     if (pids.isEmpty() && !all && match == null) {
@@ -81,9 +88,9 @@ public final class Main implements Callable<Integer> {
 
   private int single(String pid, PacketOptions.Builder options, PacketRequest.HostFiles files) throws CliFailure {
     Path cwd = Paths.get("").toAbsolutePath();
-    TargetProcess target;
+    PreparedTarget target;
     try {
-      target = TargetProcess.verify(pid);
+      target = early != null ? early.get(pid) : PreparedTarget.of(pid);
     } catch (CliFailure f) {
       if (f.code == ExitCode.NO_SUCH_PROCESS) {
         removeLeftovers(files.output() != null ? files.output() : cwd);
@@ -91,7 +98,9 @@ public final class Main implements Callable<Integer> {
       throw f;
     }
     // Where the JVM writes, as this process reaches it (a container's directory through /proc/pid/root).
-    Path outputDir = files.output() != null ? files.output() : target.workingDirectory().map(target::hostPath).orElse(cwd);
+    TargetProcess process = target.process;
+    Path outputDir = files.output() != null ? files.output()
+        : process.workingDirectory().map(process::hostPath).orElse(cwd);
     try {
       return new PacketRequest(target, options, files, packet.timeout(), packet.progressView())
           .run()
@@ -125,8 +134,10 @@ public final class Main implements Callable<Integer> {
       // 15-20 ms of a start that is on every packet's clock.
       System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
     }
-    CommandLine cmd = new CommandLine(new Main());
-    if (args.length == 0 || !PID.matcher(args[0]).matches()) {
+    boolean pidFirst = args.length > 0 && PID.matcher(args[0]).matches();
+    // The usual command, a pid and options: the steps that need no option run meanwhile, on a thread of their own.
+    CommandLine cmd = new CommandLine(new Main(pidFirst ? PreparedTarget.start(args[0]) : null));
+    if (!pidFirst) {
       // Only when no pid leads: their models cost tens of ms of a start that is on every packet's clock.
       for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AnalyzeCommand(),
           new AuditCommand(), new SanitizeCommand()}) {
