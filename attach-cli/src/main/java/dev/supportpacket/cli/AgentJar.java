@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ final class AgentJar {
   private static final String RESOURCE = "agent.jar";
   /** How long a copy counts as in use after it was placed or reused, whoever holds it open. */
   private static final Duration IN_USE = Duration.ofMinutes(10);
+  private static final Duration BOOT_TIME_SLACK = Duration.ofMinutes(1);
   private static final Pattern COPY = Pattern.compile("agent-[0-9a-f]{8}-\\d+(-\\d+)?\\.jar");
 
   /** Makes a file we wrote the target's (owner, mode); called before the file gets its final name. */
@@ -157,9 +159,32 @@ final class AgentJar {
     }
   }
 
+  /**
+   * The copy holds the bytes its name says. Read back and summed (5 MB, tens of ms on the clock of a packet) only when
+   * it was written or last checked before the machine booted: a file written since reads back from the page cache
+   * exactly as written, while a crash can leave one of the right size holding blocks never flushed. {@link
+   * #markInUse} stamps it after each check.
+   */
   private static boolean intact(Path file, long crc, long size) throws IOException {
     return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == size
-        && crc(Files.readAllBytes(file)) == crc;
+        && (writtenSinceBoot(file) || crc(Files.readAllBytes(file)) == crc);
+  }
+
+  /** False when unknown (no /proc/stat): the copy is then checked. */
+  private static boolean writtenSinceBoot(Path file) throws IOException {
+    long bootMillis = -1;
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/stat"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("btime ")) {
+          bootMillis = Long.parseLong(line.substring("btime ".length()).trim()) * 1000;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    // The kernel derives btime from the clock and the uptime, so it moves by a second or so when the clock is set.
+    return bootMillis > 0 && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis()
+        > bootMillis + BOOT_TIME_SLACK.toMillis();
   }
 
   private static String name(long crc, long size, String suffix) {
