@@ -2,6 +2,7 @@ package dev.supportpacket.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -106,9 +107,29 @@ final class TargetFiles {
 
   /** A new empty status file the agent may append to; as this process reaches it. */
   Path newStatusFile() throws IOException {
-    Path f = Files.createTempFile(dir, "status-", ".txt");
+    Path f = createNew("status-", ".txt");
     giveToTarget(f, OWNER_RW);
     return f;
+  }
+
+  /**
+   * A new file of this user's only, named by this process, the target and the time, not by a random number as
+   * {@link Files#createTempFile} names them: that seeds a SecureRandom on its first use, 20-60 ms measured, on the
+   * clock of every packet before its profile starts. The name need not be unguessable: no one but this user can
+   * create a file in our directory to take it first, and it is created exclusively all the same.
+   */
+  private Path createNew(String prefix, String suffix) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path f = dir.resolve(prefix + ProcessHandle.current().pid() + "-" + target.pid + "-"
+          + Long.toHexString(System.nanoTime()) + suffix);
+      try {
+        return posix() ? Files.createFile(f, PosixFilePermissions.asFileAttribute(OWNER_RW)) : Files.createFile(f);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 2) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** A copy of one of our files (rules, site key) that the target may read; as the target names it. */
