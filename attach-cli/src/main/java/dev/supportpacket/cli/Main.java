@@ -29,7 +29,6 @@ import picocli.CommandLine.Parameters;
       ""
     })
 public final class Main implements Callable<Integer> {
-  private static final Pattern PID = Pattern.compile("\\d+");
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
   @Parameters(arity = "0..*", paramLabel = "PID",
@@ -134,7 +133,7 @@ public final class Main implements Callable<Integer> {
       // 15-20 ms of a start that is on every packet's clock.
       System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
     }
-    boolean pidFirst = args.length > 0 && PID.matcher(args[0]).matches();
+    boolean pidFirst = args.length > 0 && isPid(args[0]);
     // The usual command, a pid and options: the steps that need no option run meanwhile, on a thread of their own.
     CommandLine cmd = new CommandLine(new Main(pidFirst ? PreparedTarget.start(args[0]) : null));
     if (!pidFirst) {
@@ -160,6 +159,19 @@ public final class Main implements Callable<Integer> {
           return ExitCode.AGENT_FAILED.code;
         });
     return cmd.execute(args);
+  }
+
+  /**
+   * Digits only, tested without a regex: this JVM's first regex bootstraps java.lang.invoke (tens of ms), which would
+   * come before the preparation has even started.
+   */
+  private static boolean isPid(String arg) {
+    for (int i = 0; i < arg.length(); i++) {
+      if (arg.charAt(i) < '0' || arg.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return !arg.isEmpty();
   }
 
   /** The version printed by --version. */

@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * One JVM made ready to be asked for a packet, by the steps that need none of the packet's options: the process
@@ -58,25 +56,41 @@ final class PreparedTarget {
    * command line turn out wrong, or ask for help, the CLI exits without waiting for it.
    */
   static Pending start(String pid) {
-    CompletableFuture<PreparedTarget> future = new CompletableFuture<>();
-    Daemon.start("prepare-" + pid, () -> {
-      try {
-        future.complete(of(pid));
-      } catch (CliFailure | RuntimeException | Error e) {
-        future.completeExceptionally(e);
-      }
-    });
-    return new Pending(pid, future);
+    Pending pending = new Pending(pid);
+    Daemon.start("prepare-".concat(pid), pending);
+    return pending;
   }
 
-  /** A preparation under way for one pid. */
-  static final class Pending {
+  /**
+   * A preparation under way for one pid. A monitor, not a CompletableFuture and a lambda: those bootstrap
+   * java.lang.invoke (tens of ms) on the thread that starts the preparation, before it starts, where the preparation's
+   * own thread pays it alongside picocli.
+   */
+  static final class Pending implements Runnable {
     private final String pid;
-    private final CompletableFuture<PreparedTarget> future;
+    private boolean done;
+    private PreparedTarget prepared;
+    private Throwable failure;
 
-    private Pending(String pid, CompletableFuture<PreparedTarget> future) {
+    private Pending(String pid) {
       this.pid = pid;
-      this.future = future;
+    }
+
+    @Override
+    public void run() {
+      PreparedTarget p = null;
+      Throwable f = null;
+      try {
+        p = of(pid);
+      } catch (CliFailure | RuntimeException | Error e) {
+        f = e;
+      }
+      synchronized (this) {
+        prepared = p;
+        failure = f;
+        done = true;
+        notifyAll();
+      }
     }
 
     /** The prepared JVM {@code pid}: this preparation's when it is for that pid, else one made now. */
@@ -84,20 +98,26 @@ final class PreparedTarget {
       if (!pid.equals(this.pid)) {
         return of(pid);
       }
-      try {
-        // Not bounded here: each step bounds itself (the probe by its deadline, the others only read and write files).
-        return future.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof CliFailure) {
-          throw (CliFailure) e.getCause();
+      synchronized (this) {
+        try {
+          // Not bounded here: each step bounds itself (the probe by its deadline, the others only read and write files).
+          while (!done) {
+            wait();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CliFailure(ExitCode.TIMEOUT, "interrupted while preparing pid " + pid);
         }
-        if (e.getCause() instanceof RuntimeException) {
-          throw (RuntimeException) e.getCause();
+        if (failure instanceof CliFailure) {
+          throw (CliFailure) failure;
         }
-        throw (Error) e.getCause();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliFailure(ExitCode.TIMEOUT, "interrupted while preparing pid " + pid);
+        if (failure instanceof RuntimeException) {
+          throw (RuntimeException) failure;
+        }
+        if (failure != null) {
+          throw (Error) failure;
+        }
+        return prepared;
       }
     }
   }
