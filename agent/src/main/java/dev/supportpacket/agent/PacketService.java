@@ -8,6 +8,7 @@ import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.CollectorRunner;
 import dev.supportpacket.agent.collect.Headroom;
 import dev.supportpacket.agent.collect.LoadedClasses;
+import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.collect.heap.HeapDumpCollector;
 import dev.supportpacket.agent.collect.config.ApplicationName;
 import dev.supportpacket.agent.collect.config.ConfigSecrets;
@@ -214,8 +215,11 @@ public final class PacketService {
       Packet packet = Packet.heldUntilOpened(sanitizer, sink, budget);
       leftovers.forEach(packet.ownedBy("output-directory")::note);
       PacketAudit.refusedBeside(dir).ifPresent(packet.ownedBy("audit")::note);
-      List<Outcome> outcomes = new CollectorRunner().run(collectors, new CollectContext(options, scratch, status),
-          packet, () -> {
+      RecordingHandoff handoff = options.handoffDir()
+          .map(d -> RecordingHandoff.to(d, sanitizer, (what, name) -> status.work(what.name(), name)))
+          .orElse(RecordingHandoff.IN_PROCESS);
+      List<Outcome> outcomes = new CollectorRunner().run(collectors,
+          new CollectContext(options, scratch, status, handoff), packet, () -> {
             ProcessSecrets.learnInto(sanitizer);
             ConfigSecrets.learnInto(sanitizer, LEARN_DEADLINE, options.includes());
             packet.open();

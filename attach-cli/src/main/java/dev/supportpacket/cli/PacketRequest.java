@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Asks one JVM for a packet: reaches the agent (loads it, or the one already running: {@link LoadAgentChannel}),
  * then follows the status file the agent appends to until it names the packet, reports a failure, the target dies, or
- * time runs out.
+ * time runs out; meanwhile it reads back the raw recordings the agent hands over ({@link RecordingWorker}).
  */
 final class PacketRequest {
   // Short: the last poll adds to the wall time of every packet, and reading a small file is cheap.
@@ -96,7 +96,12 @@ final class PacketRequest {
     // A target in a container or of another user cannot write to our directory, nor we read from its own safely:
     // it writes into a staging directory we made, and the packet is moved out.
     Path staging = hostFiles.output != null && files.foreign() ? files.newStagingDirectory() : null;
+    Path handoff = null;
+    RecordingWorker worker = null;
     try {
+      handoff = files.newHandoffDirectory();
+      worker = new RecordingWorker(files, handoff, hostFiles.rules, hostFiles.siteKey);
+      options.handoffDir(files.inTarget(handoff));
       options.statusFile(files.inTarget(status)).trigger("attach")
           .rulesFile(files.copyIn(hostFiles.rules, "rules")).siteKeyFile(files.copyIn(hostFiles.siteKey, "site-key"));
       if (staging != null) {
@@ -109,7 +114,7 @@ final class PacketRequest {
       Result r;
       reach(o);
       try {
-        r = follow(status);
+        r = follow(status, worker);
       } catch (HeapTooFull refused) {
         return fromOutside(refused.getMessage(), o);
       }
@@ -118,6 +123,12 @@ final class PacketRequest {
       }
       return new Result(target.hostPath(r.path), r.complete);
     } finally {
+      if (worker != null) {
+        worker.close();
+      }
+      if (handoff != null) {
+        files.remove(handoff);
+      }
       try {
         Files.deleteIfExists(status);
       } catch (IOException ignored) {
@@ -197,7 +208,7 @@ final class PacketRequest {
     }
   }
 
-  private Result follow(Path status) throws CliFailure, HeapTooFull {
+  private Result follow(Path status, RecordingWorker worker) throws CliFailure, HeapTooFull {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
     boolean greeted = false;
@@ -218,12 +229,17 @@ final class PacketRequest {
                   + "speaks " + StatusProtocol.VERSION + ": use the attach.jar of release " + line.agentVersion());
             }
             greeted = true;
+            // The agent starts recording now; this process waits for the recordings meanwhile.
+            worker.warmUp();
             if (line.loadedBefore()) {
               progress.phase("asking the running agent " + line.agentVersion(), -1);
             }
             break;
           case StatusProtocol.PHASE:
             progress.phase(line.first, line.number(0), line.number(1));
+            break;
+          case StatusProtocol.WORK:
+            worker.take(line.first, line.rest);
             break;
           case StatusProtocol.DONE:
             progress.finish();

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Every file the CLI puts where a target JVM reads or writes it (agent jar, status file, rules, site key, a staging
- * directory for the packet), and the only place that creates them: a security reviewer reads this class alone.
+ * directory for the packet, a hand-over directory for its raw recordings and the entries derived from them), and the
+ * only place that creates them: a security reviewer reads this class alone.
  *
  * <p>Two cases. The usual one, a JVM of this user in our mount namespace: a directory of this user, mode 0700, in
  * java.io.tmpdir. A foreign one, a JVM in another mount namespace (a container) or of another user (we are root): a
@@ -80,7 +82,7 @@ final class TargetFiles {
   private void removeLeftovers() {
     long dayAgo = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1);
     try (Stream<Path> all = Files.list(dir)) {
-      all.filter(p -> p.getFileName().toString().matches("(status-.*\\.txt|out-.*|rules-.*|site-key-.*)"))
+      all.filter(p -> p.getFileName().toString().matches("(status-.*\\.txt|out-.*|handoff-.*|rules-.*|site-key-.*)"))
           .filter(p -> {
             try {
               return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < dayAgo;
@@ -169,6 +171,56 @@ final class TargetFiles {
       throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "cannot make a directory for the packet in " + dir + ": "
           + e.getMessage());
     }
+  }
+
+  /**
+   * A new directory the agent may dump its raw recordings into, for this process to read back and rewrite (see
+   * {@link RecordingWorker}); as this process reaches it. Given to the target's user, mode 0700: a raw recording holds
+   * what the JVM holds, so no one else may read it.
+   */
+  Path newHandoffDirectory() throws CliFailure {
+    try {
+      Path d = Files.createTempDirectory(dir, "handoff-");
+      giveToTarget(d, PRIVATE_DIR);
+      return d;
+    } catch (IOException e) {
+      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot make a directory for the raw recordings in " + dir + ": "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads a file the target wrote into a directory of ours that it owns (a hand-over directory): only a regular
+   * file named directly in it, never through a link the target's user may have put there, at most {@code maxBytes}.
+   */
+  static InputStream openTheirs(Path ourDir, String name) throws IOException {
+    Path f = ourDir.resolve(plainName(name));
+    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(name + " is not a regular file in " + ourDir);
+    }
+    return Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Writes a new file into a directory the target owns (a hand-over directory), for the target to read: created
+   * exclusively (a file or link of that name already there is refused, never followed or replaced), then given to the
+   * target's user, read-only.
+   */
+  void writeForTarget(Path ourDir, String name, byte[] content) throws IOException {
+    Path f = ourDir.resolve(plainName(name));
+    Files.write(f, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    giveToTarget(f, OWNER_R);
+  }
+
+  /**
+   * {@code name} when it names a file directly in a directory (letters, digits, {@code . _ -}; not {@code .} or
+   * {@code ..}), as a name the target sent must.
+   */
+  static String plainName(String name) throws IOException {
+    if (!name.matches("[A-Za-z0-9._-]{1,200}") || name.equals(".") || name.equals("..")) {
+      throw new IOException("not a plain file name (" + name.length() + " characters)");
+    }
+    return name;
   }
 
   /**

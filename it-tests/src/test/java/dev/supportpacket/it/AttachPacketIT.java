@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** `java -jar attach.jar <pid>` against real JVMs on JDK 17 and 25: the packet, and the target afterwards. */
 class AttachPacketIT {
+  private static final String SECRET = "Planted-Cli-Secret-31";
 
   /**
    * How many samples a 5-s profile holds depends on how many cores the burners get (43 to 250 seen, with other ITs
@@ -28,8 +29,8 @@ class AttachPacketIT {
   @EnumSource(Jdk.class)
   @ResourceLock("cpu-profile")
   void packetOfABusyJvmHoldsEverythingAndLeavesNothingBehind(Jdk jdk, @TempDir Path dir) throws Exception {
-    try (TargetJvm target = TargetJvm.start(jdk, CpuBurnerApp.class, dir, List.of("-Dit.burners=2"), Map.of(),
-        List.of())) {
+    try (TargetJvm target = TargetJvm.start(jdk, CpuBurnerApp.class, dir, List.of("-Dit.burners=2",
+        "-Dit.burner.name=tenant-" + SECRET, "-Dit.db.password=" + SECRET), Map.of(), List.of())) {
       long before = System.currentTimeMillis();
       Cli.Result r = Cli.run(Long.toString(target.pid()));
       assertEquals(0, r.exit, r::toString);
@@ -70,6 +71,18 @@ class AttachPacketIT {
       String folded = zip.text("profile/cpu-folded.txt");
       assertTrue(folded.lines().allMatch(l -> l.matches("\\S+ \\d+")), "folded format");
       assertTrue(folded.contains("CpuBurnerApp.burnCpuInNamedMethod"), folded);
+      // The recordings were read back in the CLI, with the agent's sanitizer: its secrets, its tokens.
+      assertTrue(report.contains("cpu-profile: raw recording read back and rewritten in the attach CLI"), report);
+      assertTrue(report.contains("jfr-events: raw recording read back and rewritten in the attach CLI"), report);
+      java.util.regex.Matcher token = java.util.regex.Pattern.compile("tenant-(\\[REDACTED:[0-9a-f]{8}])")
+          .matcher(zip.text("threads/threads.txt"));
+      assertTrue(token.find(), "the secret thread name is tokenized in threads.txt");
+      // A busy thread: its CPU load is in the events every second.
+      Path events = zip.extract("profile/events.jfr", dir);
+      String eventsText = new String(Files.readAllBytes(events), java.nio.charset.StandardCharsets.ISO_8859_1);
+      Files.delete(events);
+      assertFalse(eventsText.contains(SECRET));
+      assertTrue(eventsText.contains("tenant-" + token.group(1)), "the same token in the events the CLI rewrote");
 
       String threads = zip.text("threads/threads.txt");
       assertTrue(threads.contains("\"" + CpuBurnerApp.BURNER_THREAD + "\""), threads);

@@ -6,17 +6,31 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What a collector may use: the options, a private scratch directory, and the progress channel. Immutable. */
+/**
+ * What a collector may use: the options, a private scratch directory, the progress channel, and where raw recordings
+ * are read back. Immutable.
+ */
 public final class CollectContext {
   private final PacketOptions options;
   private final Path scratchDir;
   private final Progress progress;
+  private final RecordingHandoff handoff;
   private final AtomicLong counter = new AtomicLong();
 
   public CollectContext(PacketOptions options, Path scratchDir, Progress progress) {
+    this(options, scratchDir, progress, RecordingHandoff.IN_PROCESS);
+  }
+
+  public CollectContext(PacketOptions options, Path scratchDir, Progress progress, RecordingHandoff handoff) {
     this.options = options;
     this.scratchDir = scratchDir;
     this.progress = progress;
+    this.handoff = handoff;
+  }
+
+  /** Where the raw recordings are read back: in the attach CLI when one waits for them, else here. */
+  public RecordingHandoff handoff() {
+    return handoff;
   }
 
   public PacketOptions options() {

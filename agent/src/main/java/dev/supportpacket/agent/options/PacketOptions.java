@@ -29,7 +29,8 @@ public final class PacketOptions {
    * {@code StatusProtocol.OPTION} and {@code expires} {@link RequestExpiry#OPTION}, both read before these options
    * are parsed.
    */
-  private static final Set<String> TRANSPORT_KEYS = Set.of("status", "trigger", "protocol", RequestExpiry.OPTION);
+  private static final Set<String> TRANSPORT_KEYS =
+      Set.of("status", "trigger", "protocol", "handoff", RequestExpiry.OPTION);
 
   /** Whether the packet holds a heap dump, and of which objects. */
   public enum HeapDump {
@@ -40,14 +41,21 @@ public final class PacketOptions {
   private final StartupSettings settings;
   private final Claims claims;
   private final Optional<Path> statusFile;
+  private final Optional<Path> handoffDir;
   private final String trigger;
 
   public PacketOptions(PacketRequest request, StartupSettings settings, Claims claims, Path statusFile,
       String trigger) {
+    this(request, settings, claims, statusFile, null, trigger);
+  }
+
+  private PacketOptions(PacketRequest request, StartupSettings settings, Claims claims, Path statusFile,
+      Path handoffDir, String trigger) {
     this.request = request;
     this.settings = settings;
     this.claims = claims == null ? Claims.UNKNOWN : claims;
     this.statusFile = Optional.ofNullable(statusFile);
+    this.handoffDir = Optional.ofNullable(handoffDir);
     this.trigger = trigger == null ? "attach" : trigger;
   }
 
@@ -66,13 +74,15 @@ public final class PacketOptions {
       }
     }
     String status = pairs.get("status");
+    String handoff = pairs.get("handoff");
     if (pairs.containsKey(RequestExpiry.OPTION)) {
       RequestExpiry.parse(pairs.get(RequestExpiry.OPTION));
     }
     // An operator's output is a setting (the root a trigger's output must lie in), not part of the request.
     PacketRequest request = PacketRequest.parse(pairs, PacketRequest.DEFAULTS).withOutputDir(null);
     return new PacketOptions(request, StartupSettings.parse(pairs), Claims.parse(pairs),
-        status == null ? null : PacketRequest.path("status", status), pairs.get("trigger"));
+        status == null ? null : PacketRequest.path("status", status),
+        handoff == null ? null : PacketRequest.path("handoff", handoff), pairs.get("trigger"));
   }
 
   /**
@@ -109,6 +119,7 @@ public final class PacketOptions {
     settings.encodeInto(m);
     request.encodeInto(m); // a request's output wins over the settings' default
     statusFile.ifPresent(p -> m.put("status", p.toString()));
+    handoffDir.ifPresent(p -> m.put("handoff", p.toString()));
     m.put("trigger", trigger);
     claims.encodeInto(m);
     return AgentArgs.encode(m);
@@ -192,6 +203,14 @@ public final class PacketOptions {
     return statusFile;
   }
 
+  /**
+   * The directory the attach CLI made to read the raw recordings back itself, outside the target (see
+   * {@code RecordingHandoff}); empty when nobody outside waits for them. Never a trigger's to set.
+   */
+  public Optional<Path> handoffDir() {
+    return handoffDir;
+  }
+
   /** What started this packet: attach, signal, jmx. */
   public String trigger() {
     return trigger;
@@ -220,6 +239,7 @@ public final class PacketOptions {
     b.includes = settings.includes();
     b.caller = claims;
     b.statusFile = statusFile.orElse(null);
+    b.handoffDir = handoffDir.orElse(null);
     b.trigger = trigger;
     return b;
   }
@@ -245,6 +265,7 @@ public final class PacketOptions {
     private java.util.List<Path> includes = java.util.List.of();
     private Claims caller = Claims.UNKNOWN;
     private Path statusFile;
+    private Path handoffDir;
     private String trigger = "attach";
 
     public Builder outputDir(Path dir) {
@@ -330,6 +351,11 @@ public final class PacketOptions {
       return this;
     }
 
+    public Builder handoffDir(Path dir) {
+      this.handoffDir = dir;
+      return this;
+    }
+
     public Builder trigger(String t) {
       this.trigger = t;
       return this;
@@ -340,7 +366,7 @@ public final class PacketOptions {
       return new PacketOptions(new PacketRequest(profileDuration, liveHistogram, heapDump, maxSizeMb, null),
           new StartupSettings(outputDir, signal, minInterval, rulesFile, siteKeyFile, auditConfig, heapDumpRaw,
               logTailMb, logBudgetMb, includes),
-          caller, statusFile, trigger);
+          caller, statusFile, handoffDir, trigger);
     }
   }
 }

@@ -17,6 +17,8 @@ import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,6 +219,35 @@ public final class Packet {
   }
 
   /**
+   * Writes an entry that the attach CLI derived from a raw recording and scrubbed already, with this packet's
+   * sanitizer (its key and learned secrets handed over; see {@code RecordingHandoff}). Checked here as every entry
+   * is: a text entry passes the line filter once more, and either kind the final check for learned secrets.
+   *
+   * @param counts the redactions the CLI made, by rule, for the report
+   * @param text whether the entry is UTF-8 text (else it is copied as it is)
+   */
+  public void addScrubbedOutside(String name, Path file, Map<String, Integer> counts, boolean text)
+      throws IOException {
+    if (text) {
+      EntryScrubber scrubber = scrubberFor(name);
+      scrubber.addCounts(counts);
+      writeText(name, scrubber, w -> {
+        try (Reader r = new InputStreamReader(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS),
+            StandardCharsets.UTF_8)) {
+          r.transferTo(w);
+        }
+      });
+      return;
+    }
+    addBinary(name, (source, out, scrubber) -> {
+      scrubber.addCounts(counts);
+      try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+        in.transferTo(out);
+      }
+    }, file);
+  }
+
+  /**
    * UNSAFE: writes bytes that no scrubber has seen, for a user who asked for them by an option that says so. The
    * entry is marked unsanitized, and report.txt, warning.txt, README.html and metadata.yaml say so.
    */
@@ -231,13 +262,18 @@ public final class Packet {
 
   /** The entry's scrubber, once the packet is open: no entry is written before the secrets are learned. */
   private EntryScrubber scrubberFor(String name) throws IOException {
+    awaitOpen();
+    return sanitizer.forEntry(name);
+  }
+
+  /** Returns once the packet is {@linkplain #open open}: the sanitizer has learned the process's secrets. */
+  public void awaitOpen() throws InterruptedIOException {
     try {
       writable.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for the sanitizer to learn the secrets");
     }
-    return sanitizer.forEntry(name);
   }
 
   private static Writer textWriter(EntryScrubber scrubber, EntrySink.EntryOutput out) {

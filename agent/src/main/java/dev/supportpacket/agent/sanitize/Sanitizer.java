@@ -1,7 +1,10 @@
 package dev.supportpacket.agent.sanitize;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -28,6 +31,9 @@ public final class Sanitizer {
   /** Values shorter than this are not learned: scrubbing "on" or "42" everywhere would wreck the packet. */
   static final int MIN_LEARNED_LENGTH = 6;
 
+  /** The first four bytes of an {@linkplain #exportState exported state}. */
+  private static final int STATE_MAGIC = 0x53505331;
+
   private final byte[] key;
   private final boolean siteKey;
   private final SecretKeys secretKeys;
@@ -37,10 +43,14 @@ public final class Sanitizer {
   private volatile Learned learnedCache;
 
   private Sanitizer(byte[] key, boolean siteKey, SecretKeys secretKeys, List<PatternRule> patterns) {
+    this(key, siteKey, secretKeys, new TextRules(patterns));
+  }
+
+  private Sanitizer(byte[] key, boolean siteKey, SecretKeys secretKeys, TextRules rules) {
     this.key = key.clone();
     this.siteKey = siteKey;
     this.secretKeys = secretKeys;
-    this.rules = new TextRules(patterns);
+    this.rules = rules;
   }
 
   /** A sanitizer with a fresh random key and the built-in rules: tokens match within one packet only. */
@@ -64,6 +74,60 @@ public final class Sanitizer {
       s.learnAlways(literal);
     }
     return s;
+  }
+
+  /**
+   * Writes what makes this sanitizer's tokens and literal scrubbing what they are: its key and every literal learned
+   * so far. For the attach CLI that rewrites a recording outside the target with the same sanitizer ({@link
+   * #restore}); it is key material, so the caller writes it only into a file no other user can read, deletes it
+   * when done, and never into a packet.
+   */
+  public void exportState(OutputStream out) throws IOException {
+    DataOutputStream d = new DataOutputStream(out);
+    d.writeInt(STATE_MAGIC);
+    d.writeInt(key.length);
+    d.write(key);
+    List<String> literals = new ArrayList<>(learned);
+    d.writeInt(literals.size());
+    for (String l : literals) {
+      byte[] b = l.getBytes(StandardCharsets.UTF_8);
+      d.writeInt(b.length);
+      d.write(b);
+    }
+    d.flush();
+  }
+
+  /**
+   * The sanitizer whose state {@link #exportState} wrote, with the rules of {@code settings} (the same files the
+   * exporting side loaded): its tokens are the exporter's, and it scrubs the same learned literals.
+   *
+   * @throws IOException when {@code in} is not such a state, or is larger than a state can be
+   */
+  public static Sanitizer restore(SanitizerSettings settings, InputStream in) throws IOException {
+    DataInputStream d = new DataInputStream(in);
+    if (d.readInt() != STATE_MAGIC) {
+      throw new IOException("not a sanitizer state");
+    }
+    byte[] k = new byte[bounded(d.readInt(), 1024)];
+    d.readFully(k);
+    Sanitizer s = create(settings);
+    Sanitizer restored = new Sanitizer(k, s.siteKey, s.secretKeys, s.rules);
+    restored.learned.addAll(s.learned);
+    int n = bounded(d.readInt(), 1 << 20);
+    for (int i = 0; i < n; i++) {
+      byte[] b = new byte[bounded(d.readInt(), 1 << 20)];
+      d.readFully(b);
+      restored.learnAlways(new String(b, StandardCharsets.UTF_8));
+    }
+    restored.learnedVersion.incrementAndGet();
+    return restored;
+  }
+
+  private static int bounded(int n, int max) throws IOException {
+    if (n < 0 || n > max) {
+      throw new IOException("not a sanitizer state (a length of " + n + ")");
+    }
+    return n;
   }
 
   public boolean usesSiteKey() {

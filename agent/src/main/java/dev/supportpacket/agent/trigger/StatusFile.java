@@ -37,6 +37,11 @@ public final class StatusFile implements Progress {
     append(StatusProtocol.phase(phase, secondsLeft, bytes));
   }
 
+  /** A raw recording waits for the CLI in directory {@code name} of its hand-over directory. */
+  public void work(String kind, String name) {
+    append(StatusProtocol.work(kind, name));
+  }
+
   public void done(boolean complete, Path packet) {
     append(StatusProtocol.done(complete, packet.toString()));
   }

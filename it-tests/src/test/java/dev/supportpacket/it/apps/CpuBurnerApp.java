@@ -2,7 +2,8 @@ package dev.supportpacket.it.apps;
 
 /**
  * Target for the integration tests: burns CPU in {@link #burnCpuInNamedMethod} on {@code -Dit.burners=N} threads
- * named {@value #BURNER_THREAD} (none by default: the machine has 2 cores and the tests run in parallel), names a
+ * named {@value #BURNER_THREAD} (none by default: the machine has 2 cores and the tests run in parallel; the second
+ * and later after {@code -Dit.burner.name} if given), names a
  * sleeping thread after {@code -Dit.thread.name}, prints {@code -Dit.log.line} if given, then {@code ready}.
  */
 public final class CpuBurnerApp {
@@ -12,7 +13,8 @@ public final class CpuBurnerApp {
 
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < Integer.getInteger("it.burners", 0); i++) {
-      Thread burner = new Thread(CpuBurnerApp::burnCpuInNamedMethod, i == 0 ? BURNER_THREAD : BURNER_THREAD + "-" + i);
+      Thread burner = new Thread(CpuBurnerApp::burnCpuInNamedMethod,
+          i == 0 ? BURNER_THREAD : System.getProperty("it.burner.name", BURNER_THREAD + "-" + i));
       burner.setDaemon(true);
       burner.start();
     }

@@ -2,19 +2,18 @@ package dev.supportpacket.agent.collect.profile;
 
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
-import dev.supportpacket.agent.collect.Headroom;
+import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
-import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import jdk.jfr.Recording;
 
 /**
  * Records CPU samples with JFR for the profile duration: {@code profile/cpu.jfr} (rebuilt so that it holds only our
- * samples, see {@link JfrScrubber}) and {@code profile/cpu-folded.txt} for flame-graph tools.
+ * samples, see {@link JfrScrubber}) and {@code profile/cpu-folded.txt} for flame-graph tools; both read back from the
+ * raw recording in the attach CLI when one waits for it ({@link RecordingHandoff}).
  *
  * <p>The raw dump holds every event of every recording the application runs and the name of every live thread, so
  * it only ever exists in the private scratch directory and is deleted on every path.
@@ -44,17 +43,12 @@ public final class CpuProfileCollector implements Collector {
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
     Recordings.requireJfr();
-    // Recording costs native memory only; reading and rewriting the recording afterwards costs heap.
-    Headroom.require(PROFILE_STEP);
-    Path raw = ctx.scratchPath("cpu", ".jfr");
     packet.note(JfrStackDepth.raise());
-    try {
-      record(ctx, raw);
-      Headroom.require(PROFILE_STEP);
-      packet.addText("profile/cpu-folded.txt", w -> FoldedStacks.write(raw, w));
-      Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(EXECUTION_SAMPLE), raw, "profile/cpu-folded.txt");
-    } finally {
-      PrivateFiles.deleteQuietly(raw);
+    try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.CPU_PROFILE,
+        () -> ctx.scratchPath("cpu", ".jfr"), PROFILE_STEP)) {
+      long start = System.currentTimeMillis();
+      record(ctx, work.raw());
+      work.derive(packet, new RecordingHandoff.Window(start, System.currentTimeMillis() - start));
     }
   }
 

@@ -2,14 +2,12 @@ package dev.supportpacket.agent.collect.profile;
 
 import dev.supportpacket.agent.collect.CollectContext;
 import dev.supportpacket.agent.collect.Collector;
-import dev.supportpacket.agent.collect.Headroom;
+import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
-import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import jdk.jfr.Recording;
@@ -19,7 +17,7 @@ import jdk.jfr.Recording;
  * GC pauses and heap summaries, monitor enters, parks and I/O over a threshold, exception counts, allocation samples
  * and per-thread CPU load. Writes {@code profile/events.jfr} (only the {@linkplain #EVENTS listed types}, rebuilt
  * by the {@link JfrScrubber}) and {@code jvm/events.json}, a summary read from the raw recording whose strings all
- * pass the sanitizer.
+ * pass the sanitizer; both read back in the attach CLI when one waits for it ({@link RecordingHandoff}).
  *
  * <p>Thresholds keep the cost low: a wait or an I/O shorter than {@link #THRESHOLD} writes nothing; allocation
  * samples are throttled by JFR itself; periodic events come once a second.
@@ -43,17 +41,11 @@ public final class JfrEventsCollector implements Collector {
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
     Recordings.requireJfr();
-    // As the CPU profile: recording costs native memory only; the summary and the rewrite read it back in the heap.
-    Headroom.require(EVENTS_STEP);
-    Path raw = ctx.scratchPath("events", ".jfr");
-    try {
-      Instant start = Instant.now();
-      long window = record(ctx.options().profileDuration(), raw);
-      Headroom.require(EVENTS_STEP);
-      packet.addJson("jvm/events.json", JfrEventSummary.read(raw, start, window).toJson());
-      Recordings.addScrubbed(packet, "profile/events.jfr", EVENTS.keySet(), raw, "jvm/events.json");
-    } finally {
-      PrivateFiles.deleteQuietly(raw);
+    try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.EVENTS,
+        () -> ctx.scratchPath("events", ".jfr"), EVENTS_STEP)) {
+      long start = System.currentTimeMillis();
+      long window = record(ctx.options().profileDuration(), work.raw());
+      work.derive(packet, new RecordingHandoff.Window(start, window));
     }
   }
 

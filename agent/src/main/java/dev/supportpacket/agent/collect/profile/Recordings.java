@@ -10,8 +10,8 @@ import jdk.jfr.FlightRecorder;
 
 /**
  * What the packet's two recordings (the CPU profile, the events) do alike: they need JFR, and a recording enters the
- * packet only through the JFR scrubber, keeping only its listed event types. Both are also read back in the target's
- * heap, so each asks {@code Headroom} before it records and again before it reads.
+ * packet only through the JFR scrubber, keeping only its listed event types. Both are read back by the attach CLI
+ * when one waits for them, else in the target's heap, which {@code RecordingHandoff} asks {@code Headroom} for.
  */
 final class Recordings {
   private Recordings() {}

@@ -1,0 +1,47 @@
+package dev.supportpacket.agent.collect.profile;
+
+import dev.supportpacket.agent.collect.RecordingHandoff;
+import dev.supportpacket.agent.packet.Packet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the packet derives from each of its raw recordings. The same code runs in the target, or in the attach CLI
+ * when one waits for the recording ({@link RecordingHandoff}); either way into a {@link Packet}, so through the one
+ * sanitizer, and only the listed event types leave.
+ */
+public enum RecordingEntries implements RecordingHandoff.Derivation {
+  /** The CPU profile: folded stacks, and the recording with its execution samples only. */
+  CPU_PROFILE(List.of("profile/cpu-folded.txt", "profile/cpu.jfr")) {
+    @Override
+    public void derive(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
+      packet.addText("profile/cpu-folded.txt", w -> FoldedStacks.write(raw, w));
+      Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE), raw,
+          "profile/cpu-folded.txt");
+    }
+  },
+  /** The events beside the profile: their summary, and the recording with the listed event types only. */
+  EVENTS(List.of("jvm/events.json", "profile/events.jfr")) {
+    @Override
+    public void derive(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
+      packet.addJson("jvm/events.json",
+          JfrEventSummary.read(raw, Instant.ofEpochMilli(window.startMillis), window.lengthMillis).toJson());
+      Recordings.addScrubbed(packet, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(), raw,
+          "jvm/events.json");
+    }
+  };
+
+  private final List<String> entries;
+
+  RecordingEntries(List<String> entries) {
+    this.entries = entries;
+  }
+
+  @Override
+  public List<String> entries() {
+    return entries;
+  }
+}

@@ -1,0 +1,163 @@
+package dev.supportpacket.cli;
+
+import dev.supportpacket.agent.collect.RecordingHandoff;
+import dev.supportpacket.agent.collect.profile.RecordingEntries;
+import dev.supportpacket.agent.packet.EntryRecord;
+import dev.supportpacket.agent.packet.MemorySink;
+import dev.supportpacket.agent.packet.Packet;
+import dev.supportpacket.agent.sanitize.Sanitizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Reads back, in this process, the raw recordings the agent hands over ({@link RecordingHandoff}): the folded stacks,
+ * the events summary and the rewritten recordings are derived here by the agent's own code, through the agent's
+ * sanitizer restored from the state it exported, and written back for the agent to add to the packet. The target is
+ * spared the heaviest part of a packet (its heap, its CPU, and on a JVM's first packet the loading and compiling of
+ * JFR's parser); this process is idle while the recording runs.
+ *
+ * <p>What the target names is not trusted: a kind must be one of {@link RecordingEntries}, a directory a plain name
+ * inside our hand-over directory; its files are read without following links (a raw recording is copied into a
+ * private file of ours first), and ours are created exclusively there through {@link TargetFiles}.
+ */
+final class RecordingWorker implements AutoCloseable {
+  private final TargetFiles files;
+  private final Path dir;
+  private final Path rules;
+  private final Path siteKey;
+  /** Two threads: the target's two recordings end together, and it waits for both. */
+  private final ExecutorService thread = Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "support-packet-recordings");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * @param dir the hand-over directory, as this process reaches it
+   * @param rules the rules file the agent was given (null: built-in rules), as this process reaches it
+   * @param siteKey the site key file the agent was given (null: none)
+   */
+  RecordingWorker(TargetFiles files, Path dir, Path rules, Path siteKey) {
+    this.files = files;
+    this.dir = dir;
+    this.rules = rules;
+    this.siteKey = siteKey;
+  }
+
+  /**
+   * Runs the reading code once on small recordings of our own ({@code warm-up-*.jfr}: the rewritten recordings of a
+   * packet of a small busy JVM with CPU samples, GCs, parks, monitors, allocations, file I/O), so that this JVM has
+   * loaded and compiled it by the time the target's recordings arrive: called while the target records, when this
+   * process has nothing else to do. Cold, the first recording took 1.5 s to read here, and the target waits for it.
+   */
+  void warmUp() {
+    for (RecordingEntries what : RecordingEntries.values()) {
+      thread.execute(() -> warmUp(what));
+    }
+  }
+
+  private static void warmUp(RecordingEntries what) {
+    String resource = "warm-up-" + (what == RecordingEntries.CPU_PROFILE ? "cpu" : "events") + ".jfr";
+    try {
+      Path canned = Files.createTempFile("support-packet-warm-up-", ".jfr");
+      try {
+        try (InputStream in = RecordingWorker.class.getResourceAsStream(resource)) {
+          Files.copy(in, canned, StandardCopyOption.REPLACE_EXISTING);
+        }
+        what.derive(new Packet(Sanitizer.withRandomKey(), new MemorySink()), canned,
+            new RecordingHandoff.Window(0, Long.MAX_VALUE / 2));
+      } finally {
+        Files.deleteIfExists(canned);
+      }
+    } catch (IOException | RuntimeException e) {
+      // only time is lost: the target's recording is read cold
+    }
+  }
+
+  /** Takes the recording a {@code work} status line names; returns at once. */
+  void take(String kind, String name) {
+    thread.execute(() -> work(kind, name));
+  }
+
+  private void work(String kind, String name) {
+    Path own;
+    try {
+      own = dir.resolve(TargetFiles.plainName(name));
+    } catch (IOException e) {
+      return; // not our agent's name: nothing to answer into; it reads the recording itself after its deadline
+    }
+    String failure;
+    try {
+      failure = derive(RecordingEntries.valueOf(kind), own);
+    } catch (IOException | CliFailure | RuntimeException e) {
+      failure = "the attach CLI could not read the recording back: " + e.getMessage();
+    }
+    try {
+      if (failure != null) {
+        files.writeForTarget(own, RecordingHandoff.FAILED, failure.getBytes(StandardCharsets.UTF_8));
+      }
+      // Last: the agent reads nothing before it, so nothing it reads is half written.
+      files.writeForTarget(own, RecordingHandoff.DONE, new byte[0]);
+    } catch (IOException e) {
+      // the agent gave up on us meanwhile and removed the directory
+    }
+  }
+
+  /** Writes the entries back; returns the failure of deriving them (some may be written), null when none. */
+  private String derive(RecordingEntries what, Path own) throws IOException, CliFailure {
+    Sanitizer sanitizer;
+    try (InputStream state = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
+      sanitizer = CliSanitizer.restore(rules, siteKey, state);
+    }
+    RecordingHandoff.Window window;
+    try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.WINDOW)) {
+      window = RecordingHandoff.Window.parse(new String(in.readNBytes(100), StandardCharsets.UTF_8));
+    }
+    // Copied without following a link the target's user may have put in the recording's place; private to us.
+    Path raw = Files.createTempFile("support-packet-recording-", ".jfr");
+    try {
+      try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.RAW)) {
+        Files.copy(in, raw, StandardCopyOption.REPLACE_EXISTING);
+      }
+      MemorySink sink = new MemorySink();
+      Packet packet = new Packet(sanitizer, sink);
+      String failure = null;
+      try {
+        what.derive(packet, raw, window);
+      } catch (IOException | RuntimeException e) {
+        failure = String.valueOf(e.getMessage());
+      }
+      Map<String, byte[]> written = sink.entries();
+      for (EntryRecord r : packet.entries()) {
+        String file = RecordingHandoff.fileName(r.name);
+        files.writeForTarget(own, file + RecordingHandoff.COUNTS_SUFFIX, counts(r.redactions));
+        files.writeForTarget(own, file, written.get(r.name));
+      }
+      return failure;
+    } finally {
+      Files.deleteIfExists(raw);
+    }
+  }
+
+  private static byte[] counts(Map<String, Integer> redactions) throws IOException {
+    Properties p = new Properties();
+    redactions.forEach((rule, n) -> p.setProperty(rule, Integer.toString(n)));
+    StringWriter w = new StringWriter();
+    p.store(w, null);
+    return w.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}
