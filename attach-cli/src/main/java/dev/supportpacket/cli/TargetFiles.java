@@ -109,23 +109,27 @@ final class TargetFiles {
 
   /** A new empty status file the agent may append to; as this process reaches it. */
   Path newStatusFile() throws IOException {
-    Path f = createNew("status-", ".txt");
+    Path f = createNew("status-", ".txt", false);
     giveToTarget(f, OWNER_RW);
     return f;
   }
 
   /**
-   * A new file of this user's only, named by this process, the target and the time, not by a random number as
-   * {@link Files#createTempFile} names them: that seeds a SecureRandom on its first use, 20-60 ms measured, on the
-   * clock of every packet before its profile starts. The name need not be unguessable: no one but this user can
-   * create a file in our directory to take it first, and it is created exclusively all the same.
+   * A new file (0600) or directory (0700) of this user's only, named by this process, the target and the time, not by
+   * a random number as {@link Files#createTempFile} names them: that seeds a SecureRandom on its first use, 20-60 ms
+   * measured, on the clock of every packet before its profile starts. The name need not be unguessable: no one but
+   * this user can create a file in our directory to take it first, and it is created exclusively all the same.
    */
-  private Path createNew(String prefix, String suffix) throws IOException {
+  private Path createNew(String prefix, String suffix, boolean directory) throws IOException {
     for (int attempt = 0; ; attempt++) {
       Path f = dir.resolve(prefix + ProcessHandle.current().pid() + "-" + target.pid + "-"
           + Long.toHexString(System.nanoTime()) + suffix);
       try {
-        return posix() ? Files.createFile(f, PosixFilePermissions.asFileAttribute(OWNER_RW)) : Files.createFile(f);
+        if (!posix()) {
+          return directory ? Files.createDirectory(f) : Files.createFile(f);
+        }
+        return directory ? Files.createDirectory(f, PosixFilePermissions.asFileAttribute(PRIVATE_DIR))
+            : Files.createFile(f, PosixFilePermissions.asFileAttribute(OWNER_RW));
       } catch (FileAlreadyExistsException e) {
         if (attempt == 2) {
           throw e;
@@ -180,7 +184,7 @@ final class TargetFiles {
    */
   Path newHandoffDirectory() throws CliFailure {
     try {
-      Path d = Files.createTempDirectory(dir, "handoff-");
+      Path d = createNew("handoff-", "", true);
       giveToTarget(d, PRIVATE_DIR);
       return d;
     } catch (IOException e) {
