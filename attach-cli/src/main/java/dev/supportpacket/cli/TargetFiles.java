@@ -167,29 +167,25 @@ final class TargetFiles {
 
   /** A new directory the agent may write one packet into, to be moved out by {@link #moveOut}. */
   Path newStagingDirectory() throws CliFailure {
-    try {
-      Path d = Files.createTempDirectory(dir, "out-");
-      giveToTarget(d, PRIVATE_DIR);
-      return d;
-    } catch (IOException e) {
-      throw new CliFailure(ExitCode.OUTPUT_PROBLEM, "cannot make a directory for the packet in " + dir + ": "
-          + e.getMessage());
-    }
+    return newTargetDirectory("out-", ExitCode.OUTPUT_PROBLEM, "the packet");
   }
 
   /**
    * A new directory the agent may dump its raw recordings into, for this process to read back and rewrite (see
-   * {@link RecordingWorker}); as this process reaches it. Given to the target's user, mode 0700: a raw recording holds
-   * what the JVM holds, so no one else may read it.
+   * {@link RecordingWorker}); as this process reaches it.
    */
   Path newHandoffDirectory() throws CliFailure {
+    return newTargetDirectory("handoff-", ExitCode.AGENT_FAILED, "the raw recordings");
+  }
+
+  /** Given to the target's user, mode 0700: what the agent writes there holds what the JVM holds. */
+  private Path newTargetDirectory(String prefix, ExitCode failure, String what) throws CliFailure {
     try {
-      Path d = createNew("handoff-", "", true);
+      Path d = createNew(prefix, "", true);
       giveToTarget(d, PRIVATE_DIR);
       return d;
     } catch (IOException e) {
-      throw new CliFailure(ExitCode.AGENT_FAILED, "cannot make a directory for the raw recordings in " + dir + ": "
-          + e.getMessage());
+      throw new CliFailure(failure, "cannot make a directory for " + what + " in " + dir + ": " + e.getMessage());
     }
   }
 
