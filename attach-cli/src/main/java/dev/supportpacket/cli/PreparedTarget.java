@@ -52,8 +52,8 @@ final class PreparedTarget {
   }
 
   /**
-   * Starts {@link #of} on a daemon thread. Nothing it does loads anything into the JVM or needs undoing: should the
-   * command line turn out wrong, or ask for help, the CLI exits without waiting for it.
+   * Starts {@link #of} on a daemon thread. Nothing it does loads anything into the JVM (which gets the question at most)
+   * or needs undoing: should the command line turn out wrong, or ask for help, the CLI exits without waiting for it.
    */
   static Pending start(String pid) {
     Pending pending = new Pending(pid);
