@@ -229,14 +229,17 @@ final class PacketRequest {
                   + "speaks " + StatusProtocol.VERSION + ": use the attach.jar of release " + line.agentVersion());
             }
             greeted = true;
-            // The agent starts recording now; this process waits for the recordings meanwhile.
-            worker.warmUp();
             if (line.loadedBefore()) {
               progress.phase("asking the running agent " + line.agentVersion(), -1);
             }
             break;
           case StatusProtocol.PHASE:
             progress.phase(line.first, line.number(0), line.number(1));
+            if (line.first.equals("profile")) {
+              // The target records now, for seconds: this process gets ready to read the recordings meanwhile (not
+              // before: that would take CPU from the attach and the recording's start).
+              worker.warmUp();
+            }
             break;
           case StatusProtocol.WORK:
             worker.take(line.first, line.rest);
