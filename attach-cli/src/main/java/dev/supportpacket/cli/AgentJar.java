@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,12 +27,15 @@ import java.util.zip.CRC32;
  * TargetFiles} made (a jar planted under a guessable name in a shared /tmp would run inside the target), named by the
  * nested entry's CRC and size so that the usual case reuses it without inflating 5 MB. The file is kept: the
  * target's class loader reads it after the attach, and a second attach finds the same path. Copies of other
- * versions are removed once no process holds them open.
+ * versions are removed once no process holds them open, when a new copy is placed: only then can one have become
+ * stale, and the look at every process's open files that this takes (a scan of /proc/pid/fd, tens of ms on a busy
+ * host) stays off the usual packet's clock. A copy still open at that moment stays until the next version's.
  */
 final class AgentJar {
   private static final String RESOURCE = "agent.jar";
   /** How long a copy counts as in use after it was placed or reused, whoever holds it open. */
   private static final Duration IN_USE = Duration.ofMinutes(10);
+  private static final Duration BOOT_TIME_SLACK = Duration.ofMinutes(1);
   private static final Pattern COPY = Pattern.compile("agent-[0-9a-f]{8}-\\d+(-\\d+)?\\.jar");
 
   /** Makes a file we wrote the target's (owner, mode); called before the file gets its final name. */
@@ -57,7 +61,6 @@ final class AgentJar {
       if (entry != null && entry.getCrc() >= 0 && entry.getSize() >= 0
           && intact(copy = dir.resolve(name(entry.getCrc(), entry.getSize(), suffix)), entry.getCrc(), entry.getSize())) {
         markInUse(copy);
-        removeStale(dir, copy);
         return copy;
       }
       byte[] jar;
@@ -70,8 +73,8 @@ final class AgentJar {
         Files.write(tmp, jar);
         handover.give(tmp, PosixFilePermissions.fromString("r--------"));
         Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        removeStale(dir, copy);
       }
-      removeStale(dir, copy);
       return copy;
     } catch (IOException e) {
       throw new CliFailure(ExitCode.AGENT_FAILED, "cannot put the agent in " + dir + ": " + e.getMessage()
@@ -156,9 +159,32 @@ final class AgentJar {
     }
   }
 
+  /**
+   * The copy holds the bytes its name says. Read back and summed (5 MB, tens of ms on the clock of a packet) only when
+   * it was written or last checked before the machine booted: a file written since reads back from the page cache
+   * exactly as written, while a crash can leave one of the right size holding blocks never flushed. {@link
+   * #markInUse} stamps it after each check.
+   */
   private static boolean intact(Path file, long crc, long size) throws IOException {
     return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == size
-        && crc(Files.readAllBytes(file)) == crc;
+        && (writtenSinceBoot(file) || crc(Files.readAllBytes(file)) == crc);
+  }
+
+  /** False when unknown (no /proc/stat): the copy is then checked. */
+  private static boolean writtenSinceBoot(Path file) throws IOException {
+    long bootMillis = -1;
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/stat"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("btime ")) {
+          bootMillis = Long.parseLong(line.substring("btime ".length()).trim()) * 1000;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    // The kernel derives btime from the clock and the uptime, so it moves by a second or so when the clock is set.
+    return bootMillis > 0 && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis()
+        > bootMillis + BOOT_TIME_SLACK.toMillis();
   }
 
   private static String name(long crc, long size, String suffix) {

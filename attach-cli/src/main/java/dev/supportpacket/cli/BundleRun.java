@@ -116,8 +116,9 @@ final class BundleRun {
     try {
       TargetProcess target = TargetProcess.verify(pid);
       app = AppIdentity.appName(target.mainName());
+      PreparedTarget prepared = PreparedTarget.of(target);
       Path dir = Files.createDirectory(work.resolve(pid));
-      PacketRequest.Result r = new PacketRequest(target, packet.toBuilder(),
+      PacketRequest.Result r = new PacketRequest(prepared, packet.toBuilder(),
           new PacketRequest.HostFiles(dir, files.rules(), files.siteKey()), packet.timeout(), progress).run();
       return new Outcome(pid, app, target.container().describe(), r.path, r.complete, ExitCode.OK, "");
     } catch (CliFailure e) {

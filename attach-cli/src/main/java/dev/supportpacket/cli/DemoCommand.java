@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     Process demo = null;
     try {
       demo = start(logDir.resolve("demo.log"));
-      TargetProcess target = TargetProcess.verify(Long.toString(demo.pid()));
+      PreparedTarget target = PreparedTarget.of(Long.toString(demo.pid()));
       return new PacketRequest(target, options, packet.hostFiles(), packet.timeout(), packet.progressView())
           .run()
           .print(System.out, System.err, packet.quiet);

@@ -17,11 +17,12 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HotSpot's attach protocol, spoken to a JVM in another mount namespace, as jattach does it: the socket
- * {@code /tmp/.java_pid<nspid>} and the trigger file {@code .attach_pid<nspid>} of the target's own file system,
- * reached through /proc/pid/root and /proc/pid/cwd, with the pid the JVM sees for itself. The JDK 17 client the CLI
- * runs on does this only when the two pids differ: from a debug container, which shares the pid namespace but not
- * the file system, it looks for the socket in its own /tmp and never finds it.
+ * HotSpot's attach protocol, spoken to any JVM on Linux ({@link LoadAgentChannel} says why), and to one in another
+ * mount namespace as jattach does it: the socket {@code /tmp/.java_pid<nspid>} and the trigger file
+ * {@code .attach_pid<nspid>} of the target's own file system, reached through /proc/pid/root and /proc/pid/cwd, with
+ * the pid the JVM sees for itself. The JDK 17 client the CLI runs on does this only when the two pids differ: from a
+ * debug container, which shares the pid namespace but not the file system, it looks for the socket in its own /tmp
+ * and never finds it.
  *
  * <p>Also the one channel of the diagnostic commands the CLI asks itself, of any target (the question before an
  * attach, the packet written from outside a JVM too full for the agent): unlike the JDK's client it puts a deadline on

@@ -29,7 +29,6 @@ import picocli.CommandLine.Parameters;
       ""
     })
 public final class Main implements Callable<Integer> {
-  private static final Pattern PID = Pattern.compile("\\d+");
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
   @Parameters(arity = "0..*", paramLabel = "PID",
@@ -49,6 +48,13 @@ public final class Main implements Callable<Integer> {
   int parallel;
 
   @Mixin PacketOptionsMixin packet;
+
+  /** The preparation of the pid that leads the command line, started before picocli reads it; null when none. */
+  private final PreparedTarget.Pending early;
+
+  private Main(PreparedTarget.Pending early) {
+    this.early = early;
+  }
 
   @Override
   public Integer call() throws CliFailure {
@@ -81,9 +87,9 @@ public final class Main implements Callable<Integer> {
 
   private int single(String pid, PacketOptions.Builder options, PacketRequest.HostFiles files) throws CliFailure {
     Path cwd = Paths.get("").toAbsolutePath();
-    TargetProcess target;
+    PreparedTarget target;
     try {
-      target = TargetProcess.verify(pid);
+      target = early != null ? early.get(pid) : PreparedTarget.of(pid);
     } catch (CliFailure f) {
       if (f.code == ExitCode.NO_SUCH_PROCESS) {
         removeLeftovers(files.output() != null ? files.output() : cwd);
@@ -91,7 +97,9 @@ public final class Main implements Callable<Integer> {
       throw f;
     }
     // Where the JVM writes, as this process reaches it (a container's directory through /proc/pid/root).
-    Path outputDir = files.output() != null ? files.output() : target.workingDirectory().map(target::hostPath).orElse(cwd);
+    TargetProcess process = target.process;
+    Path outputDir = files.output() != null ? files.output()
+        : process.workingDirectory().map(process::hostPath).orElse(cwd);
     try {
       return new PacketRequest(target, options, files, packet.timeout(), packet.progressView())
           .run()
@@ -125,8 +133,10 @@ public final class Main implements Callable<Integer> {
       // 15-20 ms of a start that is on every packet's clock.
       System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
     }
-    CommandLine cmd = new CommandLine(new Main());
-    if (args.length == 0 || !PID.matcher(args[0]).matches()) {
+    boolean pidFirst = args.length > 0 && isPid(args[0]);
+    // The usual command, a pid and options: the steps that need no option run meanwhile, on a thread of their own.
+    CommandLine cmd = new CommandLine(new Main(pidFirst ? PreparedTarget.start(args[0]) : null));
+    if (!pidFirst) {
       // Only when no pid leads: their models cost tens of ms of a start that is on every packet's clock.
       for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AnalyzeCommand(),
           new AuditCommand(), new SanitizeCommand()}) {
@@ -149,6 +159,19 @@ public final class Main implements Callable<Integer> {
           return ExitCode.AGENT_FAILED.code;
         });
     return cmd.execute(args);
+  }
+
+  /**
+   * Digits only, tested without a regex: this JVM's first regex bootstraps java.lang.invoke (tens of ms), which would
+   * come before the preparation has even started.
+   */
+  private static boolean isPid(String arg) {
+    for (int i = 0; i < arg.length(); i++) {
+      if (arg.charAt(i) < '0' || arg.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return !arg.isEmpty();
   }
 
   /** The version printed by --version. */

@@ -36,23 +36,20 @@ final class PacketRequest {
    * before it expires returns at once (it only starts a thread), and must not find the CLI gone.
    */
   private static final Duration EXPIRY_GRACE = Duration.ofSeconds(5);
-  /**
-   * How long a JVM whose attach listener runs may take to answer {@code VM.uptime} before anything heavier is sent:
-   * the command needs no safepoint and answers in milliseconds, but not while one lasts, and a JVM in a GC storm
-   * (the very JVM a packet is wanted of) can spend several seconds in each full collection of a large heap. Longer
-   * than that, well inside the minute the operator waits at most; a JVM that cannot answer in it is hung.
-   */
-  private static final Duration PROBE_DEADLINE = Duration.ofSeconds(15);
 
   private final TargetProcess target;
+  private final TargetFiles files;
+  private final Path agentJar;
   private final PacketOptions.Builder options;
   private final Duration timeout;
   private final ProgressView progress;
   private final HostFiles hostFiles;
 
-  PacketRequest(TargetProcess target, PacketOptions.Builder options, HostFiles hostFiles, Duration timeout,
+  PacketRequest(PreparedTarget target, PacketOptions.Builder options, HostFiles hostFiles, Duration timeout,
       ProgressView progress) {
-    this.target = target;
+    this.target = target.process;
+    this.files = target.files;
+    this.agentJar = target.agentJar;
     this.options = options;
     this.hostFiles = hostFiles;
     this.timeout = timeout;
@@ -89,7 +86,6 @@ final class PacketRequest {
 
   /** Writes the packet and returns its path; the exit code says whether it is complete. */
   Result run() throws CliFailure {
-    TargetFiles files = TargetFiles.of(target);
     Path status;
     try {
       status = files.newStatusFile();
@@ -116,8 +112,7 @@ final class PacketRequest {
       PacketOptions o = options.build();
       progress.phase("attaching", -1);
       Result r;
-      probe();
-      reach(files, o);
+      reach(o);
       try {
         r = follow(status, worker);
       } catch (HeapTooFull refused) {
@@ -147,46 +142,16 @@ final class PacketRequest {
   }
 
   /**
-   * When the JVM's attach listener already runs, asks it the cheapest question first ({@code VM.uptime}) and sends
-   * nothing more if it does not answer: a JVM that is hung or stuck in a safepoint then gets only that, which it
-   * answers into a closed connection when it resumes; no agent is loaded and nothing is printed. A JVM whose listener
-   * does not run yet is not probed: starting the listener takes the SIGQUIT the attach itself sends.
-   */
-  private void probe() throws CliFailure {
-    if (!Files.isDirectory(Paths.get("/proc/self"))) {
-      return;
-    }
-    HotSpotAttach attach = new HotSpotAttach(target);
-    if (!attach.listening()) {
-      return;
-    }
-    try {
-      attach.jcmd("VM.uptime", PROBE_DEADLINE);
-    } catch (CliFailure f) {
-      if (f.code == ExitCode.TIMEOUT) {
-        progress.finish();
-        throw new CliFailure(ExitCode.ATTACH_DISABLED, "pid " + target.pid + " did not answer VM.uptime, the"
-            + " cheapest question, over its attach socket within " + PROBE_DEADLINE.toSeconds() + " s: it is hung or"
-            + " stuck (a safepoint that does not end, a heap thrashing in full collections). Nothing heavier was sent:"
-            + " when it resumes it answers that question into a closed connection and nothing else happens (no agent"
-            + " loaded, no packet, nothing printed). Try again later, or start it with the agent (-javaagent, see"
-            + " README) so that a signal can trigger it");
-      }
-      // Any other answer (an odd listener, a socket refused as not the JVM's): the attach itself says what is wrong.
-    }
-  }
-
-  /**
    * Attaches and hands the request over, within {@link #ATTACH_DEADLINE}: a hung JVM (a safepoint that never ends, a
    * GC thrashing a full heap) accepts the connection on its attach socket but never answers, and the JDK's attach
    * client would wait for ever.
    */
-  private void reach(TargetFiles files, PacketOptions o) throws CliFailure {
+  private void reach(PacketOptions o) throws CliFailure {
     CompletableFuture<Void> reached = new CompletableFuture<>();
     RequestExpiry expiry = RequestExpiry.at(Instant.now().plus(ATTACH_DEADLINE));
     Thread t = new Thread(() -> {
       try {
-        new LoadAgentChannel(target, files).start(o, expiry);
+        new LoadAgentChannel(target, agentJar).start(o, expiry);
         reached.complete(null);
       } catch (CliFailure | RuntimeException | Error e) {
         reached.completeExceptionally(e);
@@ -264,14 +229,17 @@ final class PacketRequest {
                   + "speaks " + StatusProtocol.VERSION + ": use the attach.jar of release " + line.agentVersion());
             }
             greeted = true;
-            // The agent starts recording now; this process waits for the recordings meanwhile.
-            worker.warmUp();
             if (line.loadedBefore()) {
               progress.phase("asking the running agent " + line.agentVersion(), -1);
             }
             break;
           case StatusProtocol.PHASE:
             progress.phase(line.first, line.number(0), line.number(1));
+            if (line.first.equals("profile")) {
+              // The target records now, for seconds: this process gets ready to read the recordings meanwhile (not
+              // before: that would take CPU from the attach and the recording's start).
+              worker.warmUp();
+            }
             break;
           case StatusProtocol.WORK:
             worker.take(line.first, line.rest);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads back, in this process, the raw recordings the agent hands over ({@link RecordingHandoff}): the folded stacks,
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
  * private file of ours first), and ours are created exclusively there through {@link TargetFiles}.
  */
 final class RecordingWorker implements AutoCloseable {
+  private final AtomicBoolean warming = new AtomicBoolean();
   private final TargetFiles files;
   private final Path dir;
   private final Path rules;
@@ -56,10 +58,13 @@ final class RecordingWorker implements AutoCloseable {
   /**
    * Runs the reading code once on small recordings of our own ({@code warm-up-*.jfr}: the rewritten recordings of a
    * packet of a small busy JVM with CPU samples, GCs, parks, monitors, allocations, file I/O), so that this JVM has
-   * loaded and compiled it by the time the target's recordings arrive: called while the target records, when this
-   * process has nothing else to do. Cold, the first recording took 1.5 s to read here, and the target waits for it.
+   * loaded and compiled it by the time the target's recordings arrive: called (once; later calls do nothing) while
+   * the target records, when this process has nothing else to do. Cold, the first recording took 1.5 s to read here, and the target waits for it.
    */
   void warmUp() {
+    if (warming.getAndSet(true)) {
+      return;
+    }
     for (RecordingEntries what : RecordingEntries.values()) {
       thread.execute(() -> warmUp(what));
     }
