@@ -44,3 +44,5 @@ for i in $(seq 1 "$RUNS"); do
 done
 echo "the last packet's analysis and page in one JVM (load $(loadavg)):"
 java -cp "$JAR" "$REPO/bench/FindingsBench.java" "$packet" | sed 's/^/  /'
+echo "the same in a fresh JVM that first ran the packet's warm-up, as a target's first packet does (load $(loadavg)):"
+java -cp "$JAR" "$REPO/bench/FindingsBench.java" "$packet" --after-warm-up | head -1 | sed 's/^/  /'

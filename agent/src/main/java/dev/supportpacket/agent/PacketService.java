@@ -263,9 +263,10 @@ public final class PacketService {
   /**
    * Runs the analysis and the page once on no entries, while the collectors run: on a JVM's first packet they load
    * and compile a few hundred classes (Jackson's tree, the rules, the page), which took about 0.25 s at the end of
-   * the packet; here it overlaps the profile's seconds, on the same CPU it would have used anyway.
+   * the packet; here it overlaps the profile's seconds, on the same CPU it would have used anyway. Public for
+   * bench/FindingsBench, which measures what is left after it.
    */
-  private static void warmUpAnalysis() {
+  public static void warmUpAnalysis() {
     try {
       Analysis nothing = Analysis.of(ModelReader.read(PacketEntries.NONE));
       nothing.writeJson(Writer.nullWriter());
