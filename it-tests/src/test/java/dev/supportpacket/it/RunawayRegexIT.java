@@ -11,12 +11,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A catastrophic regex in the user's rules file meets a log line it backtracks on without end: the packet still
  * completes, the line is replaced whole (never passed on unscanned), report.txt says so, no agent thread is left
  * spinning, and the next packet works.
+ *
+ * <p>Isolated: its claim is a time (seconds, where the regex ran for minutes before the cap), and beside the suite's
+ * other JVMs on 2 cores the same packet took 80-100 s, which says nothing of the cap.
  */
+@Isolated
 class RunawayRegexIT {
   @Test
   void aRunawayUserRegexCostsOneLineNotThePacketNorTheAgent(@TempDir Path dir) throws Exception {
@@ -33,7 +38,8 @@ class RunawayRegexIT {
       PacketZip zip = new PacketZip(r.packet());
       String report = zip.text("report.txt");
       assertEquals(0, r.exit, () -> r + "\n" + report);
-      assertTrue(seconds < 60, "the packet took " + seconds + " s");
+      // Minutes before the work cap; seconds with it (about 5 s).
+      assertTrue(seconds < 60, () -> "the packet took " + seconds + " s\n" + report);
       // The entries' counts (over-budget:runaway) and the note say so, or, where the rule ate those lines of the
       // report too, the lines that replace them.
       assertTrue(report.contains("ran past its work budget"), report);

@@ -44,8 +44,8 @@ final class PatternRule {
   private final String group;
   private final Check check;
   private final Gate gate;
-  /** A user's rule: its regex may be catastrophic, so it runs on a {@link WorkBudget}. */
-  final boolean budgeted;
+  /** A user's rule: its regex may be catastrophic, so it runs on a {@link WorkBudget}; null for a built-in rule. */
+  private final RuleBudget budget;
 
   private PatternRule(String name, Pattern pattern, List<String> triggers, Check check, Gate gate) {
     this(name, pattern, triggers, check, gate, false);
@@ -53,7 +53,7 @@ final class PatternRule {
 
   private PatternRule(
       String name, Pattern pattern, List<String> triggers, Check check, Gate gate, boolean budgeted) {
-    this.budgeted = budgeted;
+    this.budget = budgeted ? new RuleBudget(name) : null;
     this.name = name;
     this.pattern = pattern;
     this.triggers = List.copyOf(triggers);
@@ -89,7 +89,19 @@ final class PatternRule {
    * {@link Matcher#find} throws {@link WorkBudget.Exceeded} rather than run away.
    */
   Matcher matcher(String text) {
-    return pattern.matcher(budgeted ? new WorkBudget(text, name) : text);
+    return pattern.matcher(budget != null ? budget.on(text) : text);
+  }
+
+  /**
+   * A regex of this rule recursed past the stack: for a user's rule that is its overrun, counted like one.
+   *
+   * @throws StackOverflowError for a built-in rule, which must never recurse that deep
+   */
+  WorkBudget.Exceeded overranStack(StackOverflowError e) {
+    if (budget == null) {
+      throw e;
+    }
+    return budget.overran();
   }
 
   /** False when {@link #pattern} certainly finds no secret in {@code text}: its regex need not run. */

@@ -76,7 +76,7 @@ final class TextRules {
       }
       Matcher m = rule.matcher(s);
       try {
-        while (m.find()) {
+        while (find(rule, m)) {
           String secret = rule.secret(m);
           if (secret != null) {
             v.found(rule, rule.start(m), rule.end(m), secret);
@@ -140,10 +140,7 @@ final class TextRules {
     try {
       return m.find();
     } catch (StackOverflowError e) {
-      if (rule.budgeted) {
-        throw new WorkBudget.Exceeded(rule.name);
-      }
-      throw e;
+      throw rule.overranStack(e);
     }
   }
 

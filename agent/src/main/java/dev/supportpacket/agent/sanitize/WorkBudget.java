@@ -5,7 +5,7 @@ package dev.supportpacket.agent.sanitize;
  * engine reads costs one unit, and past {@link #budgetFor} its length reading throws {@link Exceeded}.
  * {@code java.util.regex} reads its input only through {@link #charAt} and cannot be interrupted otherwise: a
  * catastrophic pattern such as {@code (.*a){12}$} on a 61-char line ran for minutes inside the target before this
- * cap. The built-in rules do not need it: each is linear, which RuleLinearityTest checks
+ * cap. {@link RuleBudget} decides the budget. The built-in rules do not need it: each is linear, which RuleLinearityTest checks
  * by the same count.
  *
  * <p>Not thread-safe: one per match.
@@ -41,14 +41,11 @@ final class WorkBudget implements CharSequence {
   }
 
   private final String text;
-  private final String rule;
+  private final RuleBudget rule;
   private long left;
 
-  WorkBudget(String text, String rule) {
-    this(text, rule, budgetFor(text.length()));
-  }
-
-  WorkBudget(String text, String rule, long budget) {
+  /** {@code text} with {@code budget} reads left; an overrun is counted by {@code rule}. */
+  WorkBudget(String text, RuleBudget rule, long budget) {
     this.text = text;
     this.rule = rule;
     this.left = budget;
@@ -62,7 +59,7 @@ final class WorkBudget implements CharSequence {
   @Override
   public char charAt(int index) {
     if (--left < 0) {
-      throw new Exceeded(rule);
+      throw rule.overran();
     }
     return text.charAt(index);
   }

@@ -91,7 +91,7 @@ class RuleLinearityTest {
    */
   static long charsRead(PatternRule rule, String line) {
     long budget = MAX_READS_PER_CHAR * line.length() + 1;
-    WorkBudget text = new WorkBudget(line, rule.name, budget);
+    WorkBudget text = new WorkBudget(line, new RuleBudget(rule.name), budget);
     Matcher m = rule.pattern.matcher(text);
     try {
       while (m.find()) {

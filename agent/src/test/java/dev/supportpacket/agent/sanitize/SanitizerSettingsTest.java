@@ -39,6 +39,32 @@ class SanitizerSettingsTest {
   }
 
   @Test
+  void aRuleThatRanAwayOnManyTextsGetsOnlyTheLinearBudgetAndStillReplacesThemWhole() {
+    RuleBudget budget = new RuleBudget("runaway");
+    String line = "x".repeat(200);
+    long full = budget.on(line).left();
+    for (int i = 0; i < RuleBudget.STRIKES; i++) {
+      assertEquals(full, budget.on(line).left());
+      budget.overran();
+    }
+    assertEquals(WorkBudget.WORK_PER_CHAR * 200L, budget.on(line).left());
+    assertTrue(full > 10 * WorkBudget.WORK_PER_CHAR * 200L, "the quadratic allowance is what a runaway rule wasted");
+  }
+
+  @Test
+  void aRunawayRuleKeepsReplacingEveryTextItRunsAwayOn() throws Exception {
+    Sanitizer s = withRules("patterns:\n  - name: runaway\n    regex: '(.*a){12}$'\n");
+    EntryScrubber e = s.forEntry("heap/histogram.txt");
+    String line = "a".repeat(40) + "!\n";
+    for (int i = 0; i < 3 * RuleBudget.STRIKES; i++) {
+      assertEquals("[REDACTED:whole line, rule runaway ran past its work budget]\n", e.text(line));
+    }
+    assertEquals(3 * RuleBudget.STRIKES, e.redactions().get(EntryScrubber.OVER_BUDGET + "runaway"));
+    // A text it finishes on in linear work is still scrubbed as usual.
+    assertEquals("ok\n", e.text("ok\n"));
+  }
+
+  @Test
   void aUserRegexThatRecursesPastTheStackIsAnOverrunToo() throws Exception {
     Sanitizer s = withRules("patterns:\n  - name: deep\n    regex: '(?:a|b)*c'\n");
     EntryScrubber e = s.forEntry("logs/app.log");
