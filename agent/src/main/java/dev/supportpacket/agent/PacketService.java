@@ -15,7 +15,6 @@ import dev.supportpacket.agent.collect.config.ConfigSecrets;
 import dev.supportpacket.agent.boot.Daemon;
 import dev.supportpacket.agent.findings.Analysis;
 import dev.supportpacket.agent.findings.model.ModelReader;
-import dev.supportpacket.agent.findings.model.PacketEntries;
 import dev.supportpacket.agent.findings.model.PacketModel;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
@@ -223,7 +222,9 @@ public final class PacketService {
       RecordingHandoff handoff = options.handoffDir()
           .map(d -> RecordingHandoff.to(d, sanitizer, (what, name) -> status.work(what.name(), name)))
           .orElse(RecordingHandoff.IN_PROCESS);
-      Thread warmUp = Daemon.start("warm-up", PacketService::warmUpAnalysis);
+      // A rehearsal, not a step: left out on a heap too tight for the heavy steps (the analysis then runs cold).
+      Optional<Thread> warmUp = Headroom.now().tight() ? Optional.empty()
+          : Optional.of(Daemon.start("warm-up", PacketService::warmUpAnalysis));
       List<Outcome> outcomes = new CollectorRunner().run(collectors,
           new CollectContext(options, scratch, status, handoff), packet, () -> {
             ProcessSecrets.learnInto(sanitizer);
@@ -231,7 +232,7 @@ public final class PacketService {
             packet.open();
           });
       status.phase("writing", 0);
-      joinQuietly(warmUp);
+      warmUp.ifPresent(PacketService::joinQuietly);
       Analysis analysis = Analysis.writeInto(packet);
       Report report = new Report(outcomes, packet.entries(), packet.notes());
       // After the collectors: it says whether the packet holds unsanitized memory, known only now.
@@ -261,16 +262,17 @@ public final class PacketService {
   }
 
   /**
-   * Runs the analysis and the page once on no entries, while the collectors run: on a JVM's first packet they load
-   * and compile a few hundred classes (Jackson's tree, the rules, the page), which took about 0.25 s at the end of
-   * the packet; here it overlaps the profile's seconds, on the same CPU it would have used anyway. Public for
-   * bench/FindingsBench, which measures what is left after it.
+   * Runs the analysis and the page once on a small canned packet ({@link WarmUpPacket}), while the collectors run:
+   * on a JVM's first packet they load and compile a few hundred classes (Jackson's tree, the rules, the page), which
+   * took about 0.25 s at the end of the packet; here it overlaps the profile's seconds, on the same CPU it would have
+   * used anyway. Public for bench/FindingsBench, which measures what is left after it.
    */
   public static void warmUpAnalysis() {
     try {
-      Analysis nothing = Analysis.of(ModelReader.read(PacketEntries.NONE));
-      nothing.writeJson(Writer.nullWriter());
-      ReadmeHtml.write(Writer.nullWriter(), PacketFacts.read(PacketEntries.NONE, java.util.Map.of()), nothing);
+      WarmUpPacket canned = WarmUpPacket.load();
+      Analysis analysis = Analysis.of(ModelReader.read(canned));
+      analysis.writeJson(Writer.nullWriter());
+      ReadmeHtml.write(Writer.nullWriter(), PacketFacts.read(canned, canned.sizes()), analysis);
     } catch (IOException | RuntimeException e) {
       // only time is lost: the real analysis runs cold
     }
