@@ -35,7 +35,7 @@ for i in $(seq 1 "$RUNS"); do
   load=$(loadavg)
   packet=$(java -jar "$JAR" -q "$TARGET_PID" --duration 5 --output "$WORK/out")
   rm -rf "$WORK/x" && mkdir "$WORK/x" && unzip -q "$packet" -d "$WORK/x"
-  analysis=$(grep -o 'analysis: .* in [0-9]* ms' "$WORK/x/report.txt" | grep -o '[0-9]* ms$' || echo "? ms")
+  analysis=$(grep -o 'analysis: .* in [0-9]* ms.*' "$WORK/x/report.txt" | sed 's/.* in //' || echo "? ms")
   findings=$(stat -c %s "$WORK/x/findings.json")
   page=$(stat -c %s "$WORK/x/README.html")
   total=$(stat -c %s "$packet")
