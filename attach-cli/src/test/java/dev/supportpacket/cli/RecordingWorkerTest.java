@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class RecordingWorkerTest {
   /** A thread name in the canned recording, learned here as if the target had declared it a secret. */
-  private static final String THREAD = "busy-worker";
+  private static final String THREAD = "price-recalculator";
 
   private TargetFiles files;
   private Path handoff;
@@ -55,7 +55,7 @@ class RecordingWorkerTest {
     String latin = new String(jfr, StandardCharsets.ISO_8859_1);
     assertFalse(latin.contains(THREAD), "the agent's learned secret is scrubbed here too");
     assertTrue(latin.contains(agent.token(THREAD)), "with the agent's token: it reads as in every other entry");
-    assertTrue(Files.readString(own.resolve("profile_cpu-folded.txt")).contains("Warm"), "folded stacks");
+    assertTrue(Files.readString(own.resolve("profile_cpu-folded.txt")).contains("recalculatePrices"), "folded stacks");
     assertTrue(Files.readString(own.resolve("profile_cpu.jfr.counts")).contains("learned="));
   }
 
@@ -107,7 +107,7 @@ class RecordingWorkerTest {
   }
 
   private static void canned(Path to) throws Exception {
-    try (InputStream in = RecordingWorker.class.getResourceAsStream("warm-up-cpu.jfr")) {
+    try (InputStream in = RecordingWorker.class.getResourceAsStream("warm-up-raw.jfr")) {
       Files.copy(in, to);
     }
   }

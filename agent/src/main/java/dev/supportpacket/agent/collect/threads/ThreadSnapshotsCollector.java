@@ -38,17 +38,27 @@ public final class ThreadSnapshotsCollector implements Collector {
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long half = ctx.options().profileDuration().toMillis() / 2;
+    long window = ctx.options().profileDuration().toNanos();
+    long t0 = System.nanoTime();
     List<ThreadSnapshot> taken = new ArrayList<>();
     ThreadSnapshot start = ThreadSnapshot.full(mx, "start");
     taken.add(start);
-    // Written now, not after the window: a packet cut short still has its thread dump.
+    // Written now, not after the window: a packet cut short still has its thread dump. The write waits until the
+    // sanitizer has learned the process's secrets, so the later snapshots keep to the window's clock, not to it:
+    // counted from the write, the end snapshot came half a second after the profile's end, and the packet waited.
     ThreadDump.add(packet, start, mx);
-    Thread.sleep(half);
+    sleepUntil(t0 + window / 2);
     taken.add(ThreadSnapshot.light(mx, "middle"));
-    Thread.sleep(half);
+    sleepUntil(t0 + window);
     taken.add(ThreadSnapshot.light(mx, "end"));
     packet.addJson("threads/snapshots.json", json(taken));
+  }
+
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
+    long left = nanoTime - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
   }
 
   static Map<String, Object> json(List<ThreadSnapshot> taken) {
