@@ -67,11 +67,11 @@ time_way() { # prints the ms of one run of way $1 (a jar, or "jcmd")
     ms=$(to_start "$t0" jcmd-start "$n")
     sleep 1.5 # the recording ends before the next run
   else
-    n=$(started support-packet-cpu-profile)
+    n=$(started support-packet)
     t0=$(now_us)
     nice "$JAVA" -jar "$way" "$TARGET_PID" -q -d 1 --output "$WORK/out" >/dev/null 2>"$WORK/err" ||
       [ $? -eq 1 ] || { cat "$WORK/err" >&2; return 1; }
-    ms=$(to_start "$t0" support-packet-cpu-profile "$n")
+    ms=$(to_start "$t0" support-packet "$n")
   fi
   echo "$ms"
 }
