@@ -242,7 +242,7 @@ FILENAME == safepoints { # safepoint log: [<epoch ms>ms] Safepoint "<op>", ..., 
   for (i = 1; i <= w; i++) if (t >= w0[i] && t <= w1[i]) { sp[i] += ns / 1e6; spat[i] += at / 1e6; if (wr[i] > 0) opms[wm[i], op] += ns / 1e6 }
   next
 }
-FILENAME == jfrlog && /recording "support-packet"/ { # when the packet's one recording (profile and events) started and stopped
+FILENAME == jfrlog && /recording "support-packet"/ { # when the one recording of a packet (profile and events) started and stopped
   match($0, /^\[[0-9]+ms\]/); t = substr($0, 2, RLENGTH - 4) + 0
   if ($0 ~ /Started recording/) jstart[++njs] = t
   if ($0 ~ /Stopped recording/) jstop[++njp] = t
