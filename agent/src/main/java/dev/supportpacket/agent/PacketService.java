@@ -45,6 +45,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -80,6 +81,8 @@ public final class PacketService {
   private volatile Path lastWritten;
   private final List<Collector> collectors;
   private final PacketAudit audit;
+  /** Whether a packet of this JVM rehearsed its analysis ({@link #warmUpAnalysis}): once warm, it stays warm. */
+  private final AtomicBoolean rehearsed = new AtomicBoolean();
 
   /** @param audit where each request's record goes; the trigger's refusals are recorded there too */
   public PacketService(List<Collector> collectors, PacketAudit audit) {
@@ -222,9 +225,10 @@ public final class PacketService {
       RecordingHandoff handoff = options.handoffDir()
           .map(d -> RecordingHandoff.to(d, sanitizer, (what, name) -> status.work(what.name(), name)))
           .orElse(RecordingHandoff.IN_PROCESS);
-      // A rehearsal, not a step: left out on a heap too tight for the heavy steps (the analysis then runs cold).
-      Optional<Thread> warmUp = Headroom.now().tight() ? Optional.empty()
-          : Optional.of(Daemon.start("warm-up", PacketService::warmUpAnalysis));
+      // A rehearsal, not a step: once per JVM, and left out on a heap too tight for the heavy steps (the analysis
+      // then runs cold).
+      Optional<Thread> warmUp = !Headroom.now().tight() && rehearsed.compareAndSet(false, true)
+          ? Optional.of(Daemon.start("warm-up", PacketService::warmUpAnalysis)) : Optional.empty();
       List<Outcome> outcomes = new CollectorRunner().run(collectors,
           new CollectContext(options, scratch, status, handoff), packet, () -> {
             ProcessSecrets.learnInto(sanitizer);

@@ -5,8 +5,8 @@ package dev.supportpacket.agent.sanitize;
  * engine reads costs one unit, and past {@link #budgetFor} its length reading throws {@link Exceeded}.
  * {@code java.util.regex} reads its input only through {@link #charAt} and cannot be interrupted otherwise: a
  * catastrophic pattern such as {@code (.*a){12}$} on a 61-char line ran for minutes inside the target before this
- * cap. {@link RuleBudget} decides the budget. The built-in rules do not need it: each is linear, which RuleLinearityTest checks
- * by the same count.
+ * cap. {@link RuleBudget} decides the budget. The built-in rules do not need it: each is linear, which
+ * RuleLinearityTest checks by the same count.
  *
  * <p>Not thread-safe: one per match.
  */
