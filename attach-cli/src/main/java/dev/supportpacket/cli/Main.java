@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -43,16 +44,16 @@ public final class Main implements Callable<Integer> {
       + " bundle.")
   Pattern match;
 
-  @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+  @Option(names = "--parallel", paramLabel = "N",
       description = "For a bundle: at most N packets at once. Default: ${DEFAULT-VALUE}.")
-  int parallel;
+  int parallel = 4;
 
-  @Mixin PacketOptionsMixin packet;
+  @Mixin PacketOptionsMixin packet = new PacketOptionsMixin();
 
   /** The preparation of the pid that leads the command line, started before picocli reads it; null when none. */
   private final PreparedTarget.Pending early;
 
-  private Main(PreparedTarget.Pending early) {
+  Main(PreparedTarget.Pending early) {
     this.early = early;
   }
 
@@ -135,7 +136,18 @@ public final class Main implements Callable<Integer> {
     }
     boolean pidFirst = args.length > 0 && isPid(args[0]);
     // The usual command, a pid and options: the steps that need no option run meanwhile, on a thread of their own.
-    CommandLine cmd = new CommandLine(new Main(pidFirst ? PreparedTarget.start(args[0]) : null));
+    PreparedTarget.Pending early = pidFirst ? PreparedTarget.start(args[0]) : null;
+    if (pidFirst) {
+      Optional<Main> plain = PlainCommandLine.read(args, early);
+      if (plain.isPresent()) {
+        try {
+          return plain.get().call();
+        } catch (Exception e) {
+          return failed(e);
+        }
+      }
+    }
+    CommandLine cmd = new CommandLine(new Main(early));
     if (!pidFirst) {
       // Only when no pid leads: their models cost tens of ms of a start that is on every packet's clock.
       for (Object sub : new Object[] {new ListCommand(), new DemoCommand(), new ScanCommand(), new AnalyzeCommand(),
@@ -149,23 +161,25 @@ public final class Main implements Callable<Integer> {
     }
     cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
     cmd.setExitCodeExceptionMapper(t -> ExitCode.USAGE.code);
-    cmd.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          if (e instanceof CliFailure) {
-            System.err.println("error: " + e.getMessage());
-            return ((CliFailure) e).code.code;
-          }
-          System.err.println("error: unexpected " + e);
-          return ExitCode.AGENT_FAILED.code;
-        });
+    cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e));
     return cmd.execute(args);
+  }
+
+  /** Says why a command failed; returns its exit code. */
+  private static int failed(Exception e) {
+    if (e instanceof CliFailure) {
+      System.err.println("error: " + e.getMessage());
+      return ((CliFailure) e).code.code;
+    }
+    System.err.println("error: unexpected " + e);
+    return ExitCode.AGENT_FAILED.code;
   }
 
   /**
    * Digits only, tested without a regex: this JVM's first regex bootstraps java.lang.invoke (tens of ms), which would
    * come before the preparation has even started.
    */
-  private static boolean isPid(String arg) {
+  static boolean isPid(String arg) {
     for (int i = 0; i < arg.length(); i++) {
       if (arg.charAt(i) < '0' || arg.charAt(i) > '9') {
         return false;

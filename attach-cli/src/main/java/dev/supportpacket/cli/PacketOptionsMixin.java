@@ -21,21 +21,23 @@ final class PacketOptionsMixin {
       description = "Directory to write the packet to. Default: the target's working directory.")
   Path output;
 
-  @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", defaultValue = "5",
+  // Defaults are the fields' initial values, which picocli shows as ${DEFAULT-VALUE}: {@link #set} leaves them as
+  // they are, with no second copy of them to keep in step.
+  @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS",
       description = "Length of the CPU profile, 1 to 3600 seconds. Default: ${DEFAULT-VALUE}.")
-  int duration;
+  int duration = 5;
 
-  @Option(names = "--histogram", paramLabel = "all|live", defaultValue = "all",
+  @Option(names = "--histogram", paramLabel = "all|live",
       description = "Heap histogram of all objects (no GC, default) or of live objects only (forces a full GC first).")
-  String histogram;
+  String histogram = "all";
 
-  @Option(names = "--log-tail", paramLabel = "MB", defaultValue = "10",
+  @Option(names = "--log-tail", paramLabel = "MB",
       description = "How much of the end of each active log file to include. Default: ${DEFAULT-VALUE} MB.")
-  int logTail;
+  int logTail = 10;
 
-  @Option(names = "--log-budget", paramLabel = "MB", defaultValue = "50",
+  @Option(names = "--log-budget", paramLabel = "MB",
       description = "Total log content (active tails, then the newest rolled files). Default: ${DEFAULT-VALUE} MB.")
-  int logBudget;
+  int logBudget = 50;
 
   @Option(names = "--timeout", paramLabel = "SECONDS",
       description = "How long to wait for the packet. Default: the profile duration plus 120 s.")
@@ -71,6 +73,118 @@ final class PacketOptionsMixin {
 
   @Option(names = {"-q", "--quiet"}, description = "No progress output; only the packet's path on stdout.")
   boolean quiet;
+
+  private static final java.util.Set<String> NUMBERS =
+      java.util.Set.of("--duration", "--log-tail", "--log-budget", "--timeout", "--max-size");
+  /** The options given so far by {@link #set}, by their long names. */
+  private final java.util.Set<String> given = new java.util.HashSet<>();
+
+  /** How an option of ours takes its value on the command line. */
+  enum Value { NONE, REQUIRED, OPTIONAL }
+
+  /** How option {@code name} (as typed: {@code -o} or {@code --output}) takes its value; null when it is not ours. */
+  static Value value(String name) {
+    switch (name) {
+      case "-q":
+      case "--quiet":
+      case "--unsanitized-heap-dump-i-accept-the-risk":
+        return Value.NONE;
+      case "--heap-dump":
+        return Value.OPTIONAL;
+      case "-o":
+      case "--output":
+      case "-d":
+      case "--duration":
+      case "--histogram":
+      case "--log-tail":
+      case "--log-budget":
+      case "--timeout":
+      case "--rules":
+      case "--site-key-file":
+      case "--max-size":
+      case "--include":
+        return Value.REQUIRED;
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Sets option {@code name} to {@code value} (null for an option of {@link Value#NONE}), as picocli would from the
+   * annotations above, for the usual command line that {@link PlainCommandLine} reads without it. False when picocli
+   * would have something to say: a number that is not plain digits, a path that is no path, an option given twice
+   * that takes one value. The caller then leaves the whole command line to picocli, whose messages name the mistake.
+   */
+  boolean set(String name, String value) {
+    String option = name.startsWith("--") ? name : name.equals("-o") ? "--output" : name.equals("-d") ? "--duration"
+        : name.equals("-q") ? "--quiet" : name;
+    if (!given.add(option) && !option.equals("--include")) {
+      return false;
+    }
+    if (NUMBERS.contains(option) && !digits(value)) {
+      return false;
+    }
+    try {
+      switch (option) {
+        case "--quiet":
+          quiet = true;
+          return true;
+        case "--unsanitized-heap-dump-i-accept-the-risk":
+          unsanitizedHeapDump = true;
+          return true;
+        case "--heap-dump":
+          heapDump = value;
+          return true;
+        case "--histogram":
+          histogram = value;
+          return true;
+        case "--output":
+          output = Path.of(value);
+          return true;
+        case "--rules":
+          rules = Path.of(value);
+          return true;
+        case "--site-key-file":
+          siteKeyFile = Path.of(value);
+          return true;
+        case "--include":
+          include.add(Path.of(value));
+          return true;
+        case "--duration":
+          duration = Integer.parseInt(value);
+          return true;
+        case "--log-tail":
+          logTail = Integer.parseInt(value);
+          return true;
+        case "--log-budget":
+          logBudget = Integer.parseInt(value);
+          return true;
+        case "--timeout":
+          timeout = Integer.valueOf(value);
+          return true;
+        case "--max-size":
+          maxSize = Long.valueOf(value);
+          return true;
+        default:
+          return false;
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      return false; // picocli says what is wrong with it
+    }
+  }
+
+  /** Digits only, and few enough that they convert without overflow (more go to picocli, which explains). */
+  private static boolean digits(String s) {
+    if (s == null || s.isEmpty() || s.length() > 9) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * Checks what can be checked before touching the target, with the same types the agent reads the options into
