@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * private file of ours first), and ours are created exclusively there through {@link TargetFiles}.
  */
 final class RecordingWorker implements AutoCloseable {
+  private static final int WARM_UP_ROUNDS = 3;
   private final AtomicBoolean warming = new AtomicBoolean();
   private final TargetFiles files;
   private final Path dir;
@@ -61,7 +62,9 @@ final class RecordingWorker implements AutoCloseable {
    * and the rest of the packet's settings), so that this JVM has loaded and compiled the code by the time the target's
    * recordings arrive: called (once; later calls do nothing) while the target records, when this process has nothing
    * else to do. Cold, a recording took 1.5 s to read here, and the target waits for it. A raw recording, not a
-   * rewritten one: it also holds the types the rewrite drops, whose paths stayed cold before.
+   * rewritten one: it also holds the types the rewrite drops, whose paths stayed cold before. Read {@value
+   * #WARM_UP_ROUNDS} times: once left most of the code interpreted, and the target's recordings (about 160 KB for 5 s of
+   * a busy JVM) then took 250-300 ms here; the rounds after the first cost about 100 ms each.
    */
   void warmUp() {
     if (warming.getAndSet(true)) {
@@ -79,8 +82,10 @@ final class RecordingWorker implements AutoCloseable {
         try (InputStream in = RecordingWorker.class.getResourceAsStream("warm-up-raw.jfr")) {
           Files.copy(in, canned, StandardCopyOption.REPLACE_EXISTING);
         }
-        what.derive(new Packet(Sanitizer.withRandomKey(), new MemorySink()), canned,
-            new RecordingHandoff.Window(0, Long.MAX_VALUE / 2));
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+          what.derive(new Packet(Sanitizer.withRandomKey(), new MemorySink()), canned,
+              new RecordingHandoff.Window(0, Long.MAX_VALUE / 2));
+        }
       } finally {
         Files.deleteIfExists(canned);
       }

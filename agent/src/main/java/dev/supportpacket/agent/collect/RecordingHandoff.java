@@ -52,7 +52,8 @@ public final class RecordingHandoff {
    * minute, so that the fallback still has time.
    */
   static final Duration DEADLINE = Duration.ofSeconds(40);
-  private static final long POLL_MILLIS = 20;
+  /** The CLI's answer is on every packet's clock; a look for a file is a few microseconds. */
+  private static final long POLL_MILLIS = 5;
   private static final int MAX_SMALL_FILE = 64 * 1024;
 
   /** Reads every recording in the target. */

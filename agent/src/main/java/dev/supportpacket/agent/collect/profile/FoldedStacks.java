@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
@@ -19,10 +20,18 @@ import jdk.jfr.consumer.RecordingFile;
  * classes {@linkplain FrameNames normalised} so that one lambda folds into one stack.
  */
 final class FoldedStacks {
+  /**
+   * Stacks folded and kept by identity, at most: JFR's parser hands out one object per stack of a chunk, shared by
+   * every sample of that stack (busy threads repeat a handful of stacks thousands of times), and folding one walks
+   * every frame. Cleared when full, since a long recording's chunks each bring their own objects.
+   */
+  private static final int FOLDED_KEPT = 4096;
+
   private FoldedStacks() {}
 
   static void write(Path recording, Writer out) throws IOException {
     Map<String, Integer> counts = new HashMap<>();
+    Map<RecordedStackTrace, String> folded = new IdentityHashMap<>();
     try (RecordingFile file = new RecordingFile(recording)) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
@@ -31,7 +40,15 @@ final class FoldedStacks {
         }
         RecordedStackTrace st = e.getStackTrace();
         if (st != null) {
-          counts.merge(fold(st), 1, Integer::sum);
+          String stack = folded.get(st);
+          if (stack == null) {
+            if (folded.size() == FOLDED_KEPT) {
+              folded.clear();
+            }
+            stack = fold(st);
+            folded.put(st, stack);
+          }
+          counts.merge(stack, 1, Integer::sum);
         }
       }
     }
