@@ -44,11 +44,55 @@ final class PreparedTarget {
     return of(TargetProcess.verify(pid));
   }
 
-  /** Prepares a JVM already checked by {@link TargetProcess#verify}, on this thread. */
+  /**
+   * Prepares a JVM already checked by {@link TargetProcess#verify}, on this thread; the probe, which mostly waits for
+   * the JVM's answer, runs meanwhile on a thread of its own.
+   */
   static PreparedTarget of(TargetProcess process) throws CliFailure {
+    Probe probe = new Probe(process);
+    Thread probing = Daemon.start("probe-".concat(Long.toString(process.pid)), probe);
     TargetFiles files = TargetFiles.of(process);
-    probe(process);
-    return new PreparedTarget(process, files, files.agentJar());
+    Path jar = files.agentJar();
+    probe.await(probing);
+    return new PreparedTarget(process, files, jar);
+  }
+
+  /** {@link #probe} on a thread of its own; {@link #await} gives its answer. */
+  private static final class Probe implements Runnable {
+    private final TargetProcess process;
+    private volatile CliFailure failure;
+    private volatile RuntimeException error;
+
+    Probe(TargetProcess process) {
+      this.process = process;
+    }
+
+    @Override
+    public void run() {
+      try {
+        probe(process);
+      } catch (CliFailure f) {
+        failure = f;
+      } catch (RuntimeException e) {
+        error = e;
+      }
+    }
+
+    /** Waits for the probe, which bounds itself ({@link #PROBE_DEADLINE}), and throws what it found wrong. */
+    void await(Thread probing) throws CliFailure {
+      try {
+        probing.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliFailure(ExitCode.TIMEOUT, "interrupted while asking pid " + process.pid + " VM.uptime");
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      if (error != null) {
+        throw error;
+      }
+    }
   }
 
   /**

@@ -51,6 +51,14 @@ class AgentJarTest {
   }
 
   /** Same size, other bytes, as a crash can leave a file; then the time given. */
+  /** The name carries the CRC as 8 hex digits, as copies placed by earlier versions are named. */
+  @Test
+  void namesACopyByItsCrcInEightHexDigitsAndItsSize() {
+    assertEquals("agent-00001a2b-5.jar", AgentJar.name(0x1a2bL, 5, ""));
+    assertEquals("agent-ffffffff-5123456-1000.jar", AgentJar.name(0xffffffffL, 5123456, "-1000"));
+    assertEquals("agent-00000000-0.jar", AgentJar.name(0, 0, ""));
+  }
+
   private static void scramble(Path copy, FileTime time) throws IOException {
     byte[] b;
     try (InputStream in = Files.newInputStream(copy)) {
