@@ -61,11 +61,16 @@ public final class Sanitizer {
   /** A sanitizer with the built-in rules plus the user's, keyed by the site key when the settings carry one. */
   public static Sanitizer create(SanitizerSettings settings) {
     byte[] k = settings.siteKey();
-    boolean site = k != null;
-    if (!site) {
+    if (k == null) {
       k = new byte[32];
       new SecureRandom().nextBytes(k);
     }
+    return withKey(settings, k);
+  }
+
+  /** The rules of {@code settings} with key {@code k}: the site key's, or one of this packet's own. */
+  private static Sanitizer withKey(SanitizerSettings settings, byte[] k) {
+    boolean site = settings.siteKey() != null;
     SecretKeys keys = SecretKeys.with(settings.secretKeys(), settings.notSecretKeys());
     List<PatternRule> patterns = new ArrayList<>(PatternRule.defaults(keys));
     patterns.addAll(settings.patterns());
@@ -110,9 +115,8 @@ public final class Sanitizer {
     }
     byte[] k = new byte[bounded(d.readInt(), 1024)];
     d.readFully(k);
-    Sanitizer s = create(settings);
-    Sanitizer restored = new Sanitizer(k, s.siteKey, s.secretKeys, s.rules);
-    restored.learned.addAll(s.learned);
+    // Not create(): its key would be thrown away, and a SecureRandom seeded for it on the packet's clock.
+    Sanitizer restored = withKey(settings, k);
     int n = bounded(d.readInt(), 1 << 20);
     for (int i = 0; i < n; i++) {
       byte[] b = new byte[bounded(d.readInt(), 1 << 20)];
