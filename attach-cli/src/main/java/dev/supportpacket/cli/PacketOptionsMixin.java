@@ -6,8 +6,11 @@ import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The options of a packet request, shared by the attach command and `demo`. */
@@ -74,10 +77,10 @@ final class PacketOptionsMixin {
   @Option(names = {"-q", "--quiet"}, description = "No progress output; only the packet's path on stdout.")
   boolean quiet;
 
-  private static final java.util.Set<String> NUMBERS =
-      java.util.Set.of("--duration", "--log-tail", "--log-budget", "--timeout", "--max-size");
+  private static final Set<String> NUMBERS =
+      Set.of("--duration", "--log-tail", "--log-budget", "--timeout", "--max-size");
   /** The options given so far by {@link #set}, by their long names. */
-  private final java.util.Set<String> given = new java.util.HashSet<>();
+  private final Set<String> given = new HashSet<>();
 
   /** How an option of ours takes its value on the command line. */
   enum Value { NONE, REQUIRED, OPTIONAL }
@@ -168,7 +171,7 @@ final class PacketOptionsMixin {
         default:
           return false;
       }
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       return false; // picocli says what is wrong with it
     }
   }

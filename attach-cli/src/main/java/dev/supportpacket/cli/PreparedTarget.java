@@ -10,9 +10,9 @@ import java.time.Duration;
  * One JVM made ready to be asked for a packet, by the steps that need none of the packet's options: the process
  * checked ({@link TargetProcess#verify}), a directory of ours beside it ({@link TargetFiles}), the agent jar placed
  * there, and the JVM's answer to the cheapest question when its attach listener already runs ({@link #probe}).
- * For the pid that leads the command line, {@link Main} starts them on a thread of their own while picocli reads the
- * rest: building picocli's model of the options takes about as long as these steps, and both are on the clock of
- * every packet before its profile starts.
+ * For the pid that leads the command line, {@link Main} starts them on a thread of their own while the rest of the
+ * command line is read and checked ({@link PlainCommandLine}, or picocli for anything unusual): all of it is on the
+ * clock of every packet before its profile starts.
  */
 final class PreparedTarget {
   /**

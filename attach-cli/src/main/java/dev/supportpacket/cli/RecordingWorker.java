@@ -57,14 +57,14 @@ final class RecordingWorker implements AutoCloseable {
   }
 
   /**
-   * Runs the reading code once on a small raw recording of our own ({@code warm-up-raw.jfr}: what the agent hands
+   * Runs the reading code on a small raw recording of our own ({@code warm-up-raw.jfr}: what the agent hands
    * over, dumped from a 2-s packet of it-tests' OrderDeskApp on JDK 17, with CPU samples, GCs, monitors, allocations
    * and the rest of the packet's settings), so that this JVM has loaded and compiled the code by the time the target's
    * recordings arrive: called (once; later calls do nothing) while the target records, when this process has nothing
    * else to do. Cold, a recording took 1.5 s to read here, and the target waits for it. A raw recording, not a
    * rewritten one: it also holds the types the rewrite drops, whose paths stayed cold before. Read {@value
-   * #WARM_UP_ROUNDS} times: once left most of the code interpreted, and the target's recordings (about 160 KB for 5 s of
-   * a busy JVM) then took 250-300 ms here; the rounds after the first cost about 100 ms each.
+   * #WARM_UP_ROUNDS} times: once left most of the code interpreted, and the target's recordings (about 160 KB for 5 s
+   * of a busy JVM) then took 250-300 ms here; the rounds after the first cost about 100 ms each.
    */
   void warmUp() {
     if (warming.getAndSet(true)) {

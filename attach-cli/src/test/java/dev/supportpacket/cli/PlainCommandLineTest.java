@@ -76,7 +76,7 @@ class PlainCommandLineTest {
     assertEquals(Optional.empty(), PlainCommandLine.read(line.split(" "), null), line);
   }
 
-  /** An option added to the mixin without a case in {@link PacketOptionsMixin#set} would only be slower; this says so. */
+  /** An option added to the mixin without a case in {@link PacketOptionsMixin#set} would only be slower: said here. */
   @Test
   void knowsEveryPacketOptionAndHowItTakesItsValue() {
     Set<String> bundleOrHelp = Set.of("-h", "--help", "-V", "--version", "--all", "--match", "--parallel");
