@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads back, in this process, the raw recordings the agent hands over ({@link RecordingHandoff}): the folded stacks,
@@ -33,16 +36,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RecordingWorker implements AutoCloseable {
   private static final int WARM_UP_ROUNDS = 3;
   private final AtomicBoolean warming = new AtomicBoolean();
+  /** Set when the target hands over its first recording: no warm-up round starts after that. */
+  private final AtomicBoolean arrived = new AtomicBoolean();
+  /** Warm-up rounds finished, both kinds counted. */
+  private final AtomicInteger warmUpRounds = new AtomicInteger();
   private final TargetFiles files;
   private final Path dir;
   private final Path rules;
   private final Path siteKey;
   /** Two threads: the target's two recordings end together, and it waits for both. */
-  private final ExecutorService thread = Executors.newFixedThreadPool(2, r -> {
-    Thread t = new Thread(r, "support-packet-recordings");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService thread = pool("support-packet-recordings");
+  /**
+   * The warm-up's own two: a recording that arrives while it still runs (a 1-s profile, a loaded machine) must not
+   * wait behind it. Queued behind three rounds on a test machine with four JVMs starting, the target's recordings
+   * waited past the agent's minute and the profile was lost.
+   */
+  private final ExecutorService warmUps = pool("support-packet-warm-up");
 
   /**
    * @param dir the hand-over directory, as this process reaches it
@@ -71,20 +80,21 @@ final class RecordingWorker implements AutoCloseable {
       return;
     }
     for (RecordingEntries what : RecordingEntries.values()) {
-      thread.execute(() -> warmUp(what));
+      warmUps.execute(() -> warmUp(what));
     }
   }
 
-  private static void warmUp(RecordingEntries what) {
+  private void warmUp(RecordingEntries what) {
     try {
       Path canned = Files.createTempFile("support-packet-warm-up-", ".jfr");
       try {
         try (InputStream in = RecordingWorker.class.getResourceAsStream("warm-up-raw.jfr")) {
           Files.copy(in, canned, StandardCopyOption.REPLACE_EXISTING);
         }
-        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+        for (int round = 0; round < WARM_UP_ROUNDS && !arrived.get(); round++) {
           what.derive(new Packet(Sanitizer.withRandomKey(), new MemorySink()), canned,
               new RecordingHandoff.Window(0, Long.MAX_VALUE / 2));
+          warmUpRounds.incrementAndGet();
         }
       } finally {
         Files.deleteIfExists(canned);
@@ -94,8 +104,20 @@ final class RecordingWorker implements AutoCloseable {
     }
   }
 
+  /** Warm-up rounds finished so far, both kinds counted: at most {@value #WARM_UP_ROUNDS} each. */
+  int warmUpRounds() {
+    return warmUpRounds.get();
+  }
+
+  /** Lets the warm-up's rounds under way end, starts no other; true when they ended within {@code time}. */
+  boolean finishWarmUp(Duration time) throws InterruptedException {
+    warmUps.shutdown();
+    return warmUps.awaitTermination(time.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Takes the recording a {@code work} status line names; returns at once. */
   void take(String kind, String name) {
+    arrived.set(true);
     thread.execute(() -> work(kind, name));
   }
 
@@ -167,8 +189,17 @@ final class RecordingWorker implements AutoCloseable {
     return w.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  private static ExecutorService pool(String name) {
+    return Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
   @Override
   public void close() {
     thread.shutdownNow();
+    warmUps.shutdownNow();
   }
 }

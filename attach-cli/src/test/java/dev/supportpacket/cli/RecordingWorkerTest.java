@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +58,25 @@ class RecordingWorkerTest {
     assertTrue(latin.contains(agent.token(THREAD)), "with the agent's token: it reads as in every other entry");
     assertTrue(Files.readString(own.resolve("profile_cpu-folded.txt")).contains("recalculatePrices"), "folded stacks");
     assertTrue(Files.readString(own.resolve("profile_cpu.jfr.counts")).contains("learned="));
+  }
+
+  /**
+   * A recording that arrives while the warm-up still runs (a 1-s profile; a loaded machine) is read at once, not
+   * after the warm-up's rounds, and no round starts after it: queued behind them, a target's recordings once waited
+   * past the agent's minute.
+   */
+  @Test
+  void aRecordingThatArrivesDuringTheWarmUpDoesNotWaitForIt() throws Exception {
+    Path own = asTheAgent("a4");
+    canned(own.resolve(RecordingHandoff.RAW));
+    worker.warmUp();
+    worker.take("CPU_PROFILE", "a4");
+    awaitAnswer(own);
+    assertFalse(Files.exists(own.resolve(RecordingHandoff.FAILED)), () -> failure(own));
+    int roundsWhenAnswered = worker.warmUpRounds();
+    assertTrue(roundsWhenAnswered < 6, "answered before the warm-up's 2 x 3 rounds: " + roundsWhenAnswered);
+    assertTrue(worker.finishWarmUp(Duration.ofSeconds(60)), "the warm-up ends");
+    assertTrue(worker.warmUpRounds() <= 2, "no round after the recording arrived: " + worker.warmUpRounds());
   }
 
   @Test
