@@ -131,62 +131,55 @@ final class PacketOptionsMixin {
       switch (option) {
         case "--quiet":
           quiet = true;
-          return true;
+          break;
         case "--unsanitized-heap-dump-i-accept-the-risk":
           unsanitizedHeapDump = true;
-          return true;
+          break;
         case "--heap-dump":
           heapDump = value;
-          return true;
+          break;
         case "--histogram":
           histogram = value;
-          return true;
+          break;
         case "--output":
           output = Path.of(value);
-          return true;
+          break;
         case "--rules":
           rules = Path.of(value);
-          return true;
+          break;
         case "--site-key-file":
           siteKeyFile = Path.of(value);
-          return true;
+          break;
         case "--include":
           include.add(Path.of(value));
-          return true;
+          break;
         case "--duration":
           duration = Integer.parseInt(value);
-          return true;
+          break;
         case "--log-tail":
           logTail = Integer.parseInt(value);
-          return true;
+          break;
         case "--log-budget":
           logBudget = Integer.parseInt(value);
-          return true;
+          break;
         case "--timeout":
           timeout = Integer.valueOf(value);
-          return true;
+          break;
         case "--max-size":
           maxSize = Long.valueOf(value);
-          return true;
+          break;
         default:
           return false;
       }
     } catch (InvalidPathException e) {
       return false; // picocli says what is wrong with it
     }
+    return true;
   }
 
   /** Digits only, and few enough that they convert without overflow (more go to picocli, which explains). */
   private static boolean digits(String s) {
-    if (s == null || s.isEmpty() || s.length() > 9) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
+    return s != null && s.length() <= 9 && Main.isPid(s);
   }
 
   /**
