@@ -50,49 +50,11 @@ final class PreparedTarget {
    */
   static PreparedTarget of(TargetProcess process) throws CliFailure {
     Probe probe = new Probe(process);
-    Thread probing = Daemon.start("probe-".concat(Long.toString(process.pid)), probe);
+    Daemon.start("probe-".concat(Long.toString(process.pid)), probe);
     TargetFiles files = TargetFiles.of(process);
     Path jar = files.agentJar();
-    probe.await(probing);
+    probe.await("asking pid " + process.pid + " VM.uptime");
     return new PreparedTarget(process, files, jar);
-  }
-
-  /** {@link #probe} on a thread of its own; {@link #await} gives its answer. */
-  private static final class Probe implements Runnable {
-    private final TargetProcess process;
-    private volatile CliFailure failure;
-    private volatile RuntimeException error;
-
-    Probe(TargetProcess process) {
-      this.process = process;
-    }
-
-    @Override
-    public void run() {
-      try {
-        probe(process);
-      } catch (CliFailure f) {
-        failure = f;
-      } catch (RuntimeException e) {
-        error = e;
-      }
-    }
-
-    /** Waits for the probe, which bounds itself ({@link #PROBE_DEADLINE}), and throws what it found wrong. */
-    void await(Thread probing) throws CliFailure {
-      try {
-        probing.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliFailure(ExitCode.TIMEOUT, "interrupted while asking pid " + process.pid + " VM.uptime");
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      if (error != null) {
-        throw error;
-      }
-    }
   }
 
   /**
@@ -106,63 +68,93 @@ final class PreparedTarget {
   }
 
   /**
-   * A preparation under way for one pid. A monitor, not a CompletableFuture and a lambda: those bootstrap
-   * java.lang.invoke (tens of ms) on the thread that starts the preparation, before it starts, where the preparation's
-   * own thread pays it alongside picocli.
+   * A step on a daemon thread of its own, whose result or failure {@link #await} hands to the thread that needs it.
+   * A monitor, not a CompletableFuture and a lambda: those bootstrap java.lang.invoke (tens of ms) on the thread that
+   * starts the step, before it starts, where the step's own thread pays it meanwhile.
    */
-  static final class Pending implements Runnable {
-    private final String pid;
+  abstract static class Background<T> implements Runnable {
     private boolean done;
-    private PreparedTarget prepared;
+    private T result;
     private Throwable failure;
 
-    private Pending(String pid) {
-      this.pid = pid;
-    }
+    abstract T compute() throws CliFailure;
 
     @Override
-    public void run() {
-      PreparedTarget p = null;
+    public final void run() {
+      T r = null;
       Throwable f = null;
       try {
-        p = of(pid);
+        r = compute();
       } catch (CliFailure | RuntimeException | Error e) {
         f = e;
       }
       synchronized (this) {
-        prepared = p;
+        result = r;
         failure = f;
         done = true;
         notifyAll();
       }
     }
 
+    /**
+     * The step's result, or its failure thrown here. Not bounded here: each step bounds itself (the probe by its
+     * deadline, the others only read and write files).
+     *
+     * @param doing what the step does, for the message when this thread is interrupted
+     */
+    final synchronized T await(String doing) throws CliFailure {
+      try {
+        while (!done) {
+          wait();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliFailure(ExitCode.TIMEOUT, "interrupted while " + doing);
+      }
+      if (failure instanceof CliFailure) {
+        throw (CliFailure) failure;
+      }
+      if (failure instanceof RuntimeException) {
+        throw (RuntimeException) failure;
+      }
+      if (failure != null) {
+        throw (Error) failure;
+      }
+      return result;
+    }
+  }
+
+  /** {@link #probe}, on a thread of its own. */
+  private static final class Probe extends Background<Void> {
+    private final TargetProcess process;
+
+    Probe(TargetProcess process) {
+      this.process = process;
+    }
+
+    @Override
+    Void compute() throws CliFailure {
+      probe(process);
+      return null;
+    }
+  }
+
+  /** A preparation under way for one pid. */
+  static final class Pending extends Background<PreparedTarget> {
+    private final String pid;
+
+    private Pending(String pid) {
+      this.pid = pid;
+    }
+
+    @Override
+    PreparedTarget compute() throws CliFailure {
+      return of(pid);
+    }
+
     /** The prepared JVM {@code pid}: this preparation's when it is for that pid, else one made now. */
     PreparedTarget get(String pid) throws CliFailure {
-      if (!pid.equals(this.pid)) {
-        return of(pid);
-      }
-      synchronized (this) {
-        try {
-          // Not bounded here: each step bounds itself (the probe by its deadline, the others only read and write files).
-          while (!done) {
-            wait();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new CliFailure(ExitCode.TIMEOUT, "interrupted while preparing pid " + pid);
-        }
-        if (failure instanceof CliFailure) {
-          throw (CliFailure) failure;
-        }
-        if (failure instanceof RuntimeException) {
-          throw (RuntimeException) failure;
-        }
-        if (failure != null) {
-          throw (Error) failure;
-        }
-        return prepared;
-      }
+      return pid.equals(this.pid) ? await("preparing pid " + pid) : of(pid);
     }
   }
 

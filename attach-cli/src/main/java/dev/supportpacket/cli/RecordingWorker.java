@@ -48,8 +48,8 @@ final class RecordingWorker implements AutoCloseable {
   private final ExecutorService thread = pool("support-packet-recordings");
   /**
    * The warm-up's own two: a recording that arrives while it still runs (a 1-s profile, a loaded machine) must not
-   * wait behind it. Queued behind three rounds on a test machine with four JVMs starting, the target's recordings
-   * waited past the agent's minute and the profile was lost.
+   * wait behind it. Queued behind three rounds on a test machine starting many JVMs (load 20), the target's
+   * recordings waited past the agent's minute and the profile was lost.
    */
   private final ExecutorService warmUps = pool("support-packet-warm-up");
 
@@ -91,8 +91,9 @@ final class RecordingWorker implements AutoCloseable {
         try (InputStream in = RecordingWorker.class.getResourceAsStream("warm-up-raw.jfr")) {
           Files.copy(in, canned, StandardCopyOption.REPLACE_EXISTING);
         }
+        Sanitizer sanitizer = Sanitizer.withRandomKey();
         for (int round = 0; round < WARM_UP_ROUNDS && !arrived.get(); round++) {
-          what.derive(new Packet(Sanitizer.withRandomKey(), new MemorySink()), canned,
+          what.derive(new Packet(sanitizer, new MemorySink()), canned,
               new RecordingHandoff.Window(0, Long.MAX_VALUE / 2));
           warmUpRounds.incrementAndGet();
         }
