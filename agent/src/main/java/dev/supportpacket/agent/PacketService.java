@@ -223,7 +223,7 @@ public final class PacketService {
       leftovers.forEach(packet.ownedBy("output-directory")::note);
       PacketAudit.refusedBeside(dir).ifPresent(packet.ownedBy("audit")::note);
       RecordingHandoff handoff = options.handoffDir()
-          .map(d -> RecordingHandoff.to(d, sanitizer, (what, name) -> status.work(what.name(), name)))
+          .map(d -> RecordingHandoff.to(d, sanitizer, announceTo(status)))
           .orElse(RecordingHandoff.IN_PROCESS);
       // A rehearsal, not a step: once per JVM, and left out on a heap too tight for the heavy steps (the analysis
       // then runs cold).
@@ -263,6 +263,21 @@ public final class PacketService {
     } catch (RuntimeException e) {
       return PacketEvent.failed(request, collected, FailureKind.INTERNAL, "unexpected " + e);
     }
+  }
+
+  /** The status lines that tell the CLI a recording, or its first part, waits for it. */
+  private static RecordingHandoff.Announce announceTo(StatusFile status) {
+    return new RecordingHandoff.Announce() {
+      @Override
+      public void work(RecordingHandoff.Derivation what, String name) {
+        status.work(what.name(), name);
+      }
+
+      @Override
+      public void part(RecordingHandoff.Derivation what, String name) {
+        status.part(what.name(), name);
+      }
+    };
   }
 
   /**

@@ -242,6 +242,9 @@ final class PacketRequest {
               worker.warmUp();
             }
             break;
+          case StatusProtocol.PART:
+            worker.takePart(line.first, line.rest);
+            break;
           case StatusProtocol.WORK:
             worker.take(line.first, line.rest);
             break;

@@ -8,16 +8,23 @@ import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the events summary and the rewritten recordings are derived here by the agent's own code, through the agent's
  * sanitizer restored from the state it exported, and written back for the agent to add to the packet. The target is
  * spared the heaviest part of a packet (its heap, its CPU, and on a JVM's first packet the loading and compiling of
- * JFR's parser); this process is idle while the recording runs.
+ * JFR's parser); this process is idle while the recording runs. It reads the recording's first part then, when the
+ * agent hands one over ({@code part}): after the end, only what the recording holds beyond that part is left to read
+ * with JFR's parser, if the whole begins with it byte for byte (else the whole is read).
  *
  * <p>What the target names is not trusted: a kind must be one of {@link RecordingEntries}, a directory a plain name
  * inside our hand-over directory; its files are read without following links (a raw recording is copied into a
@@ -40,6 +49,10 @@ final class RecordingWorker implements AutoCloseable {
   private final AtomicBoolean arrived = new AtomicBoolean();
   /** Warm-up rounds finished, both kinds counted. */
   private final AtomicInteger warmUpRounds = new AtomicInteger();
+  /** The first part of each kind's recording, read (or being read) while the target records. */
+  private final Map<RecordingEntries, Future<Part>> parts = new ConcurrentHashMap<>();
+  /** Recordings whose first part was read before they ended, and counted. */
+  private final AtomicInteger partsUsed = new AtomicInteger();
   private final TargetFiles files;
   private final Path dir;
   private final Path rules;
@@ -116,6 +129,57 @@ final class RecordingWorker implements AutoCloseable {
     return warmUps.awaitTermination(time.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Recordings so far whose first part was read while they ran, and whose whole began with it. */
+  int partsUsed() {
+    return partsUsed.get();
+  }
+
+  /** Takes the first part of a recording a {@code part} status line names; returns at once. */
+  void takePart(String kind, String name) {
+    RecordingEntries what;
+    try {
+      what = RecordingEntries.valueOf(kind);
+    } catch (IllegalArgumentException e) {
+      return; // not ours: the whole recording's line is answered, with the failure
+    }
+    arrived.set(true);
+    parts.put(what, thread.submit(() -> readPart(what, name)));
+  }
+
+  private Part readPart(RecordingEntries what, String name) throws IOException {
+    Path own = dir.resolve(TargetFiles.plainName(name));
+    long start;
+    try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.PREVIEW_WINDOW)) {
+      start = RecordingHandoff.Window.parse(new String(in.readNBytes(100), StandardCharsets.UTF_8)).startMillis;
+    }
+    Path copy = Files.createTempFile("support-packet-preview-", ".jfr");
+    try {
+      MessageDigest sha = sha256();
+      long length;
+      try (InputStream in = new DigestInputStream(TargetFiles.openTheirs(own, RecordingHandoff.PREVIEW), sha)) {
+        length = Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      }
+      RecordingHandoff.Reading reading = what.begin(start);
+      reading.read(copy);
+      return new Part(reading, start, length, sha.digest());
+    } finally {
+      Files.deleteIfExists(copy);
+    }
+  }
+
+  /** The kind's first part, once read; null when none was handed over or it could not be read. */
+  private Part partOf(RecordingEntries what) {
+    Future<Part> part = parts.remove(what);
+    try {
+      return part == null ? null : part.get();
+    } catch (ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** Takes the recording a {@code work} status line names; returns at once. */
   void take(String kind, String name) {
     arrived.set(true);
@@ -148,6 +212,7 @@ final class RecordingWorker implements AutoCloseable {
 
   /** Writes the entries back; returns the failure of deriving them (some may be written), null when none. */
   private String derive(RecordingEntries what, Path own) throws IOException, CliFailure {
+    Part part = partOf(what);
     Sanitizer sanitizer;
     try (InputStream state = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
       sanitizer = CliSanitizer.restore(rules, siteKey, state);
@@ -166,7 +231,14 @@ final class RecordingWorker implements AutoCloseable {
       Packet packet = new Packet(sanitizer, sink);
       String failure = null;
       try {
-        what.derive(packet, raw, window);
+        RecordingHandoff.Reading reading = part == null ? null : part.rest(raw, window);
+        if (reading == null) {
+          reading = what.begin(window.startMillis);
+          reading.read(raw);
+        } else {
+          partsUsed.incrementAndGet();
+        }
+        reading.writeTo(packet, raw, window);
       } catch (IOException | RuntimeException e) {
         failure = String.valueOf(e.getMessage());
       }
@@ -179,6 +251,64 @@ final class RecordingWorker implements AutoCloseable {
       return failure;
     } finally {
       Files.deleteIfExists(raw);
+    }
+  }
+
+  /** A first part read: the reading it began, and what the whole recording must begin with to go on from it. */
+  private static final class Part {
+    private final RecordingHandoff.Reading reading;
+    private final long startMillis;
+    private final long length;
+    private final byte[] sha256;
+
+    Part(RecordingHandoff.Reading reading, long startMillis, long length, byte[] sha256) {
+      this.reading = reading;
+      this.startMillis = startMillis;
+      this.length = length;
+      this.sha256 = sha256;
+    }
+
+    /**
+     * The reading, with what {@code raw} holds beyond this part read too; null when {@code raw} is not of the same
+     * window or does not begin with this part (it is then read whole).
+     */
+    RecordingHandoff.Reading rest(Path raw, RecordingHandoff.Window window) throws IOException {
+      if (window.startMillis != startMillis) {
+        return null;
+      }
+      Path tail = Files.createTempFile("support-packet-rest-", ".jfr");
+      try {
+        try (InputStream in = Files.newInputStream(raw); OutputStream out = Files.newOutputStream(tail)) {
+          MessageDigest sha = sha256();
+          byte[] buf = new byte[64 * 1024];
+          for (long left = length; left > 0; ) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+              return null;
+            }
+            sha.update(buf, 0, n);
+            left -= n;
+          }
+          if (!MessageDigest.isEqual(sha.digest(), sha256)) {
+            return null;
+          }
+          in.transferTo(out);
+        }
+        if (Files.size(tail) > 0) {
+          reading.read(tail);
+        }
+        return reading;
+      } finally {
+        Files.deleteIfExists(tail);
+      }
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 

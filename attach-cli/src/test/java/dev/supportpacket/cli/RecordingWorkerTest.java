@@ -1,10 +1,12 @@
 package dev.supportpacket.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.supportpacket.agent.collect.RecordingHandoff;
+import dev.supportpacket.agent.collect.profile.RecordingEntries;
 import dev.supportpacket.agent.sanitize.Sanitizer;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import jdk.jfr.Recording;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +84,51 @@ class RecordingWorkerTest {
     assertTrue(worker.warmUpRounds() <= 2, "no round after the recording arrived: " + worker.warmUpRounds());
   }
 
+  /**
+   * A first part handed over while the recording runs is read then; after the end only the rest is, and the entries
+   * are those of the whole read at once, byte for byte. A part the whole does not begin with is not used.
+   */
+  @Test
+  void aFirstPartReadWhileTheRecordingRunsGivesTheEntriesOfTheWholeReadAtOnce() throws Exception {
+    Path preview = handoff.resolve("test-preview.jfr");
+    Path whole = handoff.resolve("test-whole.jfr");
+    recordInTwoParts(preview, whole);
+    for (RecordingEntries kind : RecordingEntries.values()) {
+      Path split = asTheAgent("split-" + kind);
+      Files.copy(preview, split.resolve(RecordingHandoff.PREVIEW));
+      Files.writeString(split.resolve(RecordingHandoff.PREVIEW_WINDOW), new RecordingHandoff.Window(0, 0).format());
+      worker.takePart(kind.name(), split.getFileName().toString());
+      Files.copy(whole, split.resolve(RecordingHandoff.RAW));
+      worker.take(kind.name(), split.getFileName().toString());
+      awaitAnswer(split);
+
+      Path once = asTheAgent("once-" + kind);
+      Files.copy(whole, once.resolve(RecordingHandoff.RAW));
+      worker.take(kind.name(), once.getFileName().toString());
+      awaitAnswer(once);
+
+      Path other = asTheAgent("other-" + kind);
+      canned(other.resolve(RecordingHandoff.PREVIEW));
+      Files.writeString(other.resolve(RecordingHandoff.PREVIEW_WINDOW), new RecordingHandoff.Window(0, 0).format());
+      worker.takePart(kind.name(), other.getFileName().toString());
+      Files.copy(whole, other.resolve(RecordingHandoff.RAW));
+      worker.take(kind.name(), other.getFileName().toString());
+      awaitAnswer(other);
+
+      for (String entry : kind.entries()) {
+        String file = RecordingHandoff.fileName(entry);
+        for (Path own : List.of(split, once, other)) {
+          assertFalse(Files.exists(own.resolve(RecordingHandoff.FAILED)), () -> failure(own));
+        }
+        assertArrayEquals(Files.readAllBytes(once.resolve(file)), Files.readAllBytes(split.resolve(file)), entry);
+        assertArrayEquals(Files.readAllBytes(once.resolve(file)), Files.readAllBytes(other.resolve(file)), entry);
+      }
+    }
+    assertEquals(2, worker.partsUsed(), "one part used per kind, not the one the whole does not begin with");
+    String events = Files.readString(handoff.resolve("once-EVENTS").resolve("jvm_events.json"));
+    assertEquals(2, events.split("System.gc\\(\\)", -1).length - 1, "a collection from each part: " + events);
+  }
+
   @Test
   void aLinkInTheRecordingsPlaceIsNotFollowedAndTheFailureIsTold() throws Exception {
     Path own = asTheAgent("a2");
@@ -123,6 +173,35 @@ class RecordingWorkerTest {
       return Files.readString(own.resolve(RecordingHandoff.FAILED));
     } catch (java.io.IOException e) {
       return "no answer";
+    }
+  }
+
+  /** A recording of this JVM as the agent hands it over: a preview dumped while it runs, then the whole. */
+  private static void recordInTwoParts(Path preview, Path whole) throws Exception {
+    try (Recording r = new Recording()) {
+      r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+      r.enable("jdk.GarbageCollection");
+      r.enable("jdk.ThreadPark").withThreshold(Duration.ZERO).withStackTrace();
+      r.setToDisk(true);
+      r.start();
+      busy();
+      r.dump(preview);
+      busy();
+      r.stop();
+      r.dump(whole);
+    }
+  }
+
+  /** Half a second of samples, parks, and one collection. */
+  private static void busy() {
+    System.gc();
+    long end = System.nanoTime() + 500_000_000L;
+    long x = 0;
+    while (System.nanoTime() < end) {
+      x += Long.numberOfTrailingZeros(System.nanoTime());
+      if ((x & 0xff) == 0) {
+        LockSupport.parkNanos(100_000);
+      }
     }
   }
 

@@ -41,6 +41,10 @@ import java.util.function.Supplier;
  */
 public final class RecordingHandoff {
   public static final String RAW = "recording.jfr";
+  /** The recording's first part, dumped while it still runs ({@link Work#preview}). */
+  public static final String PREVIEW = "preview.jfr";
+  /** The window of the preview: its start is the recording's. */
+  public static final String PREVIEW_WINDOW = "preview.window";
   public static final String STATE = "sanitizer.state";
   public static final String WINDOW = "window";
   public static final String DONE = "done";
@@ -52,6 +56,11 @@ public final class RecordingHandoff {
    * minute, so that the fallback still has time.
    */
   static final Duration DEADLINE = Duration.ofSeconds(40);
+  /**
+   * How long before the window's end the preview is dumped: time enough for a warm CLI to read the first part on a
+   * busy machine (100-200 ms for 4 s of a busy JVM), short enough to leave little for after the stop.
+   */
+  public static final Duration PREVIEW_LEAD = Duration.ofSeconds(1);
   /** The CLI's answer is on every packet's clock; a look for a file is a few microseconds. */
   private static final long POLL_MILLIS = 5;
   private static final int MAX_SMALL_FILE = 64 * 1024;
@@ -85,10 +94,13 @@ public final class RecordingHandoff {
     return new RecordingHandoff(dir, sanitizer, announce, deadline);
   }
 
-  /** Tells the CLI that the recording in directory {@code name} of its hand-over directory waits for it. */
-  @FunctionalInterface
+  /** Tells the CLI what waits for it in directory {@code name} of its hand-over directory. */
   public interface Announce {
+    /** The whole recording, with the sanitizer's state and the window. */
     void work(Derivation what, String name);
+
+    /** The recording's first part ({@value #PREVIEW}), while it still runs. */
+    void part(Derivation what, String name);
   }
 
   /** What the packet derives from one kind of raw recording, wherever it runs. */
@@ -96,11 +108,37 @@ public final class RecordingHandoff {
     /** The kind's name, as the status line announces it. */
     String name();
 
-    /** The entries {@link #derive} writes, in order. */
+    /** The entries {@link Reading#writeTo} writes, in order. */
     List<String> entries();
 
-    /** Writes the entries into {@code packet}, reading the raw recording {@code raw}. */
-    void derive(Packet packet, Path raw, Window window) throws IOException;
+    /** A reading of a recording whose window starts at {@code startMillis}, fed its chunks in one or more parts. */
+    Reading begin(long startMillis);
+
+    /** Writes the entries into {@code packet}, reading the raw recording {@code raw} in one part. */
+    default void derive(Packet packet, Path raw, Window window) throws IOException {
+      Reading reading = begin(window.startMillis);
+      reading.read(raw);
+      reading.writeTo(packet, raw, window);
+    }
+  }
+
+  /**
+   * One recording read with JFR's parser, part by part: the first part can be read while the recording still runs
+   * (the CLI does, from the {@linkplain Work#preview preview}), so that only the rest is left after its end. What is
+   * read is kept raw; nothing is sanitized before {@link #writeTo}, which sees the sanitizer as it is at the end.
+   */
+  public interface Reading {
+    /** Reads {@code chunks}: whole chunks of the recording, those after the ones read before. */
+    void read(Path chunks) throws IOException;
+
+    /** Writes the entries into {@code packet}; {@code raw} is the whole recording, every part of it read. */
+    void writeTo(Packet packet, Path raw, Window window) throws IOException;
+  }
+
+  /** Writes a recording that still runs into a file. */
+  @FunctionalInterface
+  public interface Dump {
+    void into(Path file) throws IOException;
   }
 
   /** When a recording ran: events that started before it belong to someone else's recording. Immutable. */
@@ -176,6 +214,38 @@ public final class RecordingHandoff {
     /** Where the recording is to be dumped; the file does not exist yet. */
     public Path raw() {
       return raw;
+    }
+
+    /**
+     * Whether a {@link #preview} {@link #PREVIEW_LEAD} before the end of a window {@code window} long is of
+     * use: only to a CLI, and only when the part left after it is shorter than the part before.
+     */
+    public boolean wantsPreview(Duration window) {
+      return own != null && window.compareTo(PREVIEW_LEAD.multipliedBy(2)) >= 0;
+    }
+
+    /**
+     * Hands the CLI the recording's first part while the recording still runs, for it to read meanwhile: after the
+     * end only the rest is left to read. One more chunk rotation in the target (a safepoint of a few ms, measured
+     * with bench/evidence-overhead.sh). Does nothing when no CLI waits; when the dump fails the CLI reads the whole
+     * recording after the end, as it would without one.
+     *
+     * @param dump writes the running recording
+     * @param startMillis the recording's start
+     */
+    public void preview(Dump dump, long startMillis) {
+      if (own == null) {
+        return;
+      }
+      Path file = own.resolve(PREVIEW);
+      try {
+        dump.into(file);
+        Files.write(PrivateFiles.createFile(own.resolve(PREVIEW_WINDOW)),
+            new Window(startMillis, 0).format().getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE);
+        announce.part(what, own.getFileName().toString());
+      } catch (IOException | RuntimeException e) {
+        PrivateFiles.deleteQuietly(file);
+      }
     }
 
     /**

@@ -37,6 +37,11 @@ public final class StatusFile implements Progress {
     append(StatusProtocol.phase(phase, secondsLeft, bytes));
   }
 
+  /** A raw recording's first part waits for the CLI in directory {@code name} of its hand-over directory. */
+  public void part(String kind, String name) {
+    append(StatusProtocol.part(kind, name));
+  }
+
   /** A raw recording waits for the CLI in directory {@code name} of its hand-over directory. */
   public void work(String kind, String name) {
     append(StatusProtocol.work(kind, name));

@@ -10,6 +10,7 @@ import java.util.Optional;
  * <pre>
  * hello &lt;protocol&gt; &lt;agentVersion&gt; first|again   the agent took the request; "again": it was loaded before
  * phase &lt;name&gt; &lt;secondsLeft&gt; [&lt;bytes&gt;]             progress
+ * part &lt;kind&gt; &lt;name&gt;                            a raw recording's first part waits there, while it runs
  * work &lt;kind&gt; &lt;name&gt;                            a raw recording waits in the CLI's hand-over directory
  * done complete|incomplete &lt;path&gt;                  the packet
  * failed &lt;FailureKind&gt; &lt;message&gt;                 no packet
@@ -22,14 +23,16 @@ public final class StatusProtocol {
   /**
    * 2: the request carries its expiry ({@code expires}, see {@code RequestExpiry}), which an agent of protocol 1 would
    * refuse as an unknown option; the version tells it apart with a clear message instead. 3: the CLI reads the raw
-   * recordings back itself ({@code handoff}, {@value #WORK} lines; see {@code RecordingHandoff}).
+   * recordings back itself ({@code handoff}, {@value #WORK} lines; see {@code RecordingHandoff}). 4: it reads their
+   * first part while they run ({@value #PART} lines).
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
   /** The agent option that carries the CLI's protocol version. */
   public static final String OPTION = "protocol";
 
   public static final String HELLO = "hello";
   public static final String PHASE = "phase";
+  public static final String PART = "part";
   public static final String WORK = "work";
   public static final String DONE = "done";
   public static final String FAILED = "failed";
@@ -42,6 +45,10 @@ public final class StatusProtocol {
 
   static String phase(String name, long secondsLeft, long bytes) {
     return PHASE + " " + name + " " + secondsLeft + (bytes >= 0 ? " " + bytes : "");
+  }
+
+  static String part(String kind, String name) {
+    return PART + " " + kind + " " + name;
   }
 
   static String work(String kind, String name) {

@@ -131,7 +131,17 @@ class RecordingHandoffTest {
   }
 
   private RecordingHandoff handoff(Duration deadline) {
-    return RecordingHandoff.to(dir, sanitizer, (what, name) -> announced.add(name), deadline);
+    return RecordingHandoff.to(dir, sanitizer, new RecordingHandoff.Announce() {
+      @Override
+      public void work(RecordingHandoff.Derivation what, String name) {
+        announced.add(name);
+      }
+
+      @Override
+      public void part(RecordingHandoff.Derivation what, String name) {
+        throw new AssertionError("no preview was asked for");
+      }
+    }, deadline);
   }
 
   private EntryRecord record(String name) {

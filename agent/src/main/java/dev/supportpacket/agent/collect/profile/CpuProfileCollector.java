@@ -5,8 +5,6 @@ import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -60,25 +58,15 @@ public final class CpuProfileCollector implements Collector {
     packet.note(JfrStackDepth.raise());
     try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.CPU_PROFILE,
         () -> ctx.scratchPath("cpu", ".jfr"), PROFILE_STEP)) {
-      long start = System.currentTimeMillis();
-      record(ctx, work.raw());
-      work.derive(packet, new RecordingHandoff.Window(start, System.currentTimeMillis() - start));
-    }
-  }
-
-  private void record(CollectContext ctx, Path raw) throws IOException, InterruptedException {
-    long seconds = ctx.options().profileDuration().toSeconds();
-    // try-with-resources: an interrupted or failed profile never leaves a recording running in the target.
-    try (PacketRecording.Use use = recording.open()) {
-      long end = System.nanoTime() + ctx.options().profileDuration().toNanos();
-      for (long left = seconds; left > 0; left--) {
-        ctx.progress().phase("profile", left);
-        long sleepNanos = Math.min(1_000_000_000L, end - System.nanoTime());
-        if (sleepNanos > 0) {
-          Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
-        }
+      long start;
+      Duration window;
+      // try-with-resources: an interrupted or failed profile never leaves a recording running in the target.
+      try (PacketRecording.Use use = recording.open()) {
+        start = use.start().toEpochMilli();
+        use.await(ctx.options().profileDuration(), work, left -> ctx.progress().phase("profile", left));
+        window = use.stopAndDump(work.raw());
       }
-      use.stopAndDump(raw);
+      work.derive(packet, new RecordingHandoff.Window(start, window.toMillis()));
     }
   }
 }

@@ -17,7 +17,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Turns execution samples into folded stacks, {@code root;caller;callee count} per line, most frequent first: the
  * input of flamegraph.pl, speedscope and every other flame-graph tool. Only class and method names are kept, hidden
- * classes {@linkplain FrameNames normalised} so that one lambda folds into one stack.
+ * classes {@linkplain FrameNames normalised} so that one lambda folds into one stack. Counts add up over the parts
+ * a recording is read in.
  */
 final class FoldedStacks {
   /**
@@ -27,12 +28,13 @@ final class FoldedStacks {
    */
   private static final int FOLDED_KEPT = 4096;
 
-  private FoldedStacks() {}
+  /** Samples per folded stack, over every part read so far. */
+  private final Map<String, Integer> counts = new HashMap<>();
 
-  static void write(Path recording, Writer out) throws IOException {
-    Map<String, Integer> counts = new HashMap<>();
+  /** Adds the samples of {@code chunks}: whole chunks of the recording, after those read before. */
+  void read(Path chunks) throws IOException {
     Map<RecordedStackTrace, String> folded = new IdentityHashMap<>();
-    try (RecordingFile file = new RecordingFile(recording)) {
+    try (RecordingFile file = new RecordingFile(chunks)) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
         if (!e.getEventType().getName().equals(CpuProfileCollector.EXECUTION_SAMPLE)) {
@@ -52,6 +54,10 @@ final class FoldedStacks {
         }
       }
     }
+  }
+
+  /** Writes the stacks read so far, most frequent first. */
+  void write(Writer out) throws IOException {
     List<Map.Entry<String, Integer>> sorted = new ArrayList<>(counts.entrySet());
     sorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
     for (Map.Entry<String, Integer> e : sorted) {

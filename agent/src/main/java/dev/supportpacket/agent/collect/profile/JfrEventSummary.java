@@ -31,7 +31,8 @@ final class JfrEventSummary {
   static final int STACK_FRAMES = 32;
   private static final int THREADS_PER_ENTRY = 5;
 
-  private final long windowMillis;
+  /** Events that started before it belong to someone else's recording. */
+  private final Instant start;
   private final List<Map<String, Object>> pauses = new ArrayList<>();
   private double totalPauseMillis;
   private final Map<String, Group> monitors = new HashMap<>();
@@ -43,25 +44,24 @@ final class JfrEventSummary {
   private final Map<String, Map<String, long[]>> allocationFrames = new HashMap<>();
   private final Map<String, double[]> threadCpu = new HashMap<>();
 
-  private JfrEventSummary(long windowMillis) {
-    this.windowMillis = windowMillis;
+  /** A summary of the events of a window from {@code start}, read from the recording's chunks in one or more parts. */
+  JfrEventSummary(Instant start) {
+    this.start = start;
   }
 
   /**
-   * Reads the events of {@code recording} that started in the window from {@code start}: chunks are shared with
-   * the application's own recordings, which may reach back before ours began.
+   * Adds the events of {@code chunks} (whole chunks of the recording, after those read before) that started in the
+   * window: chunks are shared with the application's own recordings, which may reach back before ours began.
    */
-  static JfrEventSummary read(Path recording, Instant start, long windowMillis) throws IOException {
-    JfrEventSummary s = new JfrEventSummary(windowMillis);
-    try (RecordingFile file = new RecordingFile(recording)) {
+  void read(Path chunks) throws IOException {
+    try (RecordingFile file = new RecordingFile(chunks)) {
       while (file.hasMoreEvents()) {
         RecordedEvent e = file.readEvent();
         if (!e.getStartTime().isBefore(start)) {
-          s.add(e);
+          add(e);
         }
       }
     }
-    return s;
   }
 
   private void add(RecordedEvent e) {
@@ -126,8 +126,8 @@ final class JfrEventSummary {
     io.computeIfAbsent(kind + "\n" + target, k -> new Group(target, kind)).add(e, stack(e.getStackTrace()));
   }
 
-  /** The summary in the contract shape of {@code jvm/events.json}. */
-  Map<String, Object> toJson() {
+  /** The summary in the contract shape of {@code jvm/events.json}, for a window {@code windowMillis} long. */
+  Map<String, Object> toJson(long windowMillis) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", 1);
     m.put("window_ms", windowMillis);

@@ -5,7 +5,6 @@ import dev.supportpacket.agent.collect.Collector;
 import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +62,7 @@ public final class JfrEventsCollector implements Collector {
       try (PacketRecording.Use use = recording.open()) {
         // The recording's own start: the CPU profile may have started it a moment before.
         start = use.start().toEpochMilli();
-        Thread.sleep(ctx.options().profileDuration().toMillis());
+        use.await(ctx.options().profileDuration(), work, left -> { });
         window = use.stopAndDump(work.raw());
       }
       work.derive(packet, new RecordingHandoff.Window(start, window.toMillis()));

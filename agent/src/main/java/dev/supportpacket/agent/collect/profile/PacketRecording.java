@@ -1,11 +1,15 @@
 package dev.supportpacket.agent.collect.profile;
 
+import dev.supportpacket.agent.collect.RecordingHandoff;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import jdk.jfr.Recording;
 import jdk.jfr.RecordingState;
 
@@ -18,14 +22,18 @@ import jdk.jfr.RecordingState;
  * <p>Each collector {@linkplain #enlist enlists} its settings when it is made; the first to {@linkplain #open open}
  * the recording starts it with all of them, the first whose window is over stops it, and each dumps it to a raw file
  * of its own. A chunk holds the events of every recording that runs, so this changes no raw file's content: each
- * collector keeps only its own event types when it scrubs. The recording is closed when its last user is done; one
- * opened after that starts anew.
+ * collector keeps only its own event types when it scrubs. The recording is dumped once for all of them (a second
+ * user's file is a hard link to the first's), and so is its preview, which costs a rotation. The recording is closed
+ * when its last user is done; one opened after that starts anew.
  */
 public final class PacketRecording {
   private final Map<String, String> settings = new LinkedHashMap<>();
   /** Guarded by this; null when not running. */
   private Recording recording;
   private int users;
+  /** The files the running recording's preview and the stopped recording were dumped to; guarded by this. */
+  private Path previewed;
+  private Path dumped;
 
   /** Adds the settings ({@code event#key} to value) a collector needs; called when the collector is made. */
   synchronized void enlist(Map<String, String> eventSettings) {
@@ -55,6 +63,8 @@ public final class PacketRecording {
     if (r == recording && --users == 0) {
       recording.close();
       recording = null;
+      previewed = null;
+      dumped = null;
     }
   }
 
@@ -73,6 +83,42 @@ public final class PacketRecording {
     }
 
     /**
+     * Waits out a window {@code length} long from now, telling {@code secondsLeft} once a second, and hands {@code
+     * work} a {@linkplain RecordingHandoff.Work#preview preview} {@link RecordingHandoff#PREVIEW_LEAD} before its end
+     * when it wants one.
+     */
+    void await(Duration length, RecordingHandoff.Work work, LongConsumer secondsLeft) throws InterruptedException {
+      long now = System.nanoTime();
+      long end = now + length.toNanos();
+      boolean previewDue = work.wantsPreview(length);
+      long previewAt = end - RecordingHandoff.PREVIEW_LEAD.toNanos();
+      long tick = now;
+      while (end - now > 0) {
+        if (previewDue && now - previewAt >= 0) {
+          previewDue = false;
+          work.preview(this::preview, start().toEpochMilli());
+        }
+        if (now - tick >= 0) {
+          secondsLeft.accept((end - now + 999_999_999L) / 1_000_000_000L);
+          tick += 1_000_000_000L;
+        }
+        long wake = previewDue && previewAt - tick < 0 ? previewAt : tick;
+        TimeUnit.NANOSECONDS.sleep(Math.min(end - now, wake - now));
+        now = System.nanoTime();
+      }
+    }
+
+    /** Dumps the running recording: once for every user, since each dump rotates the chunk (a safepoint). */
+    private void preview(Path file) throws IOException {
+      synchronized (PacketRecording.this) {
+        if (previewed == null || !linked(file, previewed)) {
+          recording.dump(file);
+          previewed = file;
+        }
+      }
+    }
+
+    /**
      * Stops the recording if it still runs (for every user: the window is the same for all) and writes it to
      * {@code raw}; returns the window's length.
      */
@@ -81,8 +127,11 @@ public final class PacketRecording {
         if (recording.getState() == RecordingState.RUNNING) {
           recording.stop();
         }
+        if (dumped == null || !linked(raw, dumped)) {
+          recording.dump(raw);
+          dumped = raw;
+        }
       }
-      recording.dump(raw);
       return Duration.between(recording.getStartTime(), recording.getStopTime());
     }
 
@@ -92,6 +141,16 @@ public final class PacketRecording {
         closed = true;
         release(recording);
       }
+    }
+  }
+
+  /** Makes {@code link} a hard link to {@code existing}; false when it cannot (gone meanwhile, another file system). */
+  private static boolean linked(Path link, Path existing) {
+    try {
+      Files.createLink(link, existing);
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
     }
   }
 }

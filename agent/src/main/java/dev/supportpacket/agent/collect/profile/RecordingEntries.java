@@ -11,26 +11,49 @@ import java.util.Set;
 /**
  * What the packet derives from each of its raw recordings. The same code runs in the target, or in the attach CLI
  * when one waits for the recording ({@link RecordingHandoff}); either way into a {@link Packet}, so through the one
- * sanitizer, and only the listed event types leave.
+ * sanitizer, and only the listed event types leave. JFR's parser reads the raw recording into a summary kept raw
+ * (in parts, when the CLI reads the first while the recording runs); the entries are written from it at the end, and
+ * the recordings rewritten whole by the scrubber (its own parser).
  */
 public enum RecordingEntries implements RecordingHandoff.Derivation {
   /** The CPU profile: folded stacks, and the recording with its execution samples only. */
   CPU_PROFILE(List.of("profile/cpu-folded.txt", "profile/cpu.jfr")) {
     @Override
-    public void derive(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
-      packet.addText("profile/cpu-folded.txt", w -> FoldedStacks.write(raw, w));
-      Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE), raw,
-          "profile/cpu-folded.txt");
+    public RecordingHandoff.Reading begin(long startMillis) {
+      FoldedStacks folded = new FoldedStacks();
+      return new RecordingHandoff.Reading() {
+        @Override
+        public void read(Path chunks) throws IOException {
+          folded.read(chunks);
+        }
+
+        @Override
+        public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
+          packet.addText("profile/cpu-folded.txt", folded::write);
+          Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE), raw,
+              "profile/cpu-folded.txt");
+        }
+      };
     }
   },
   /** The events beside the profile: their summary, and the recording with the listed event types only. */
   EVENTS(List.of("jvm/events.json", "profile/events.jfr")) {
     @Override
-    public void derive(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
-      packet.addJson("jvm/events.json",
-          JfrEventSummary.read(raw, Instant.ofEpochMilli(window.startMillis), window.lengthMillis).toJson());
-      Recordings.addScrubbed(packet, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(), raw,
-          "jvm/events.json");
+    public RecordingHandoff.Reading begin(long startMillis) {
+      JfrEventSummary summary = new JfrEventSummary(Instant.ofEpochMilli(startMillis));
+      return new RecordingHandoff.Reading() {
+        @Override
+        public void read(Path chunks) throws IOException {
+          summary.read(chunks);
+        }
+
+        @Override
+        public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
+          packet.addJson("jvm/events.json", summary.toJson(window.lengthMillis));
+          Recordings.addScrubbed(packet, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(), raw,
+              "jvm/events.json");
+        }
+      };
     }
   };
 
