@@ -196,6 +196,20 @@ public final class PacketService {
     if (refused.isPresent()) {
       return refused.get();
     }
+    // What the collectors are slow to ready on a JVM's first packet (JFR's start above all, 1.4 s on JDK 17) readies
+    // beside the setup, so that the profile starts sooner; the thread is done before the packet is, whatever happens.
+    Thread preparing = Daemon.start("prepare", () -> prepare(options));
+    try {
+      return setUpAndCollect(options, request, app, startedAt, file, status);
+    } finally {
+      joinQuietly(preparing);
+    }
+  }
+
+  /** The packet after the checks: its sanitizer, work directory and archive, then the collectors, then the seal. */
+  private PacketEvent setUpAndCollect(PacketOptions options, PacketEvent.Request request, AppIdentity app,
+      long startedAt, Path file, StatusFile status) {
+    Path dir = file.getParent();
     // Files of packets whose JVM was killed: a raw heap dump among them must not stay on disk unscrubbed.
     List<String> leftovers = PrivateFiles.removeLeftovers(dir);
     status.phase("starting", options.profileDuration().toSeconds() + 1);
@@ -262,6 +276,19 @@ public final class PacketService {
           : PacketEvent.failed(request, collected, FailureKind.INTERNAL, "writing " + file + " failed: " + e);
     } catch (RuntimeException e) {
       return PacketEvent.failed(request, collected, FailureKind.INTERNAL, "unexpected " + e);
+    }
+  }
+
+  /** {@link Collector#prepare} for each collector that runs with {@code options}; nothing it throws goes further. */
+  private void prepare(PacketOptions options) {
+    for (Collector c : collectors) {
+      try {
+        if (c.offReason(options).isEmpty()) {
+          c.prepare();
+        }
+      } catch (Throwable t) {
+        // only the time it was to save is lost: collect() does the same work
+      }
     }
   }
 

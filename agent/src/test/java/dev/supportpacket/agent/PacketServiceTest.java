@@ -36,6 +36,50 @@ class PacketServiceTest {
     assertTrue(Files.readString(status).startsWith("failed OUTPUT_NOT_WRITABLE "), Files.readString(status));
   }
 
+  /**
+   * Collectors ready what they need beside the packet's setup, on a thread of ours that ends before the packet does,
+   * also when the request is refused after the preparing began (a rules file that does not parse).
+   */
+  @Test
+  void collectorsPrepareBesideTheSetupOnAThreadThatEndsBeforeThePacket(@TempDir Path dir) throws Exception {
+    List<String> preparedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch readied = new CountDownLatch(2);
+    Collector slowToReady = new Collector() {
+      @Override
+      public String id() {
+        return "slow-to-ready";
+      }
+
+      @Override
+      public void prepare() {
+        preparedOn.add(Thread.currentThread().getName());
+        try {
+          Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        readied.countDown();
+      }
+
+      @Override
+      public void collect(dev.supportpacket.agent.collect.CollectContext ctx, dev.supportpacket.agent.packet.Packet p) {
+      }
+    };
+    PacketService service = new PacketService(List.of(slowToReady));
+    PacketResult r = service.create(PacketOptions.builder().outputDir(dir).build(), new StatusFile(null));
+    assertTrue(r.complete(), r.message());
+    assertEquals(1, readied.getCount(), "the packet ended after its preparing");
+
+    Path rules = Files.writeString(dir.resolve("rules.yaml"), "{not: [valid");
+    PacketResult refused = service.create(PacketOptions.builder().outputDir(dir).rulesFile(rules).build(),
+        new StatusFile(null));
+    assertEquals(FailureKind.BAD_OPTIONS, refused.failure().orElseThrow(), refused.message());
+    assertEquals(0, readied.getCount(), "the refused request ended after its preparing");
+    assertEquals(List.of("support-packet-prepare", "support-packet-prepare"), preparedOn);
+    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("support-packet-prepare")),
+        "no thread of ours left");
+  }
+
   @Test
   void failingCollectorStillGivesAPacketThatSaysWhatIsMissing(@TempDir Path dir) throws Exception {
     Collector broken = new Collector() {

@@ -32,6 +32,14 @@ public interface Collector {
     return false;
   }
 
+  /**
+   * Readies what {@link #collect} will need and is slow to ready on a JVM's first packet (a subsystem started,
+   * classes loaded), beside the packet's own setup, before the collectors start. Collects nothing and leaves nothing
+   * running that would not have run anyway. Optional: a failure only loses the time it was to save, as {@code
+   * collect} does the same work when it was not done.
+   */
+  default void prepare() {}
+
   void collect(CollectContext ctx, Packet packet) throws Exception;
 
   /** Thrown by a collector that had nothing to collect; the report shows it as skipped with this reason. */

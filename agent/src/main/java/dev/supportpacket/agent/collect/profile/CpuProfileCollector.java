@@ -6,6 +6,7 @@ import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import java.time.Duration;
+import jdk.jfr.FlightRecorder;
 import java.util.Map;
 
 /**
@@ -52,16 +53,24 @@ public final class CpuProfileCollector implements Collector {
     return options.profileDuration().plusSeconds(60);
   }
 
+  /** Starts JFR and raises its stack depth, the slowest part of a first packet's profile to begin. */
+  @Override
+  public void prepare() {
+    if (FlightRecorder.isAvailable()) {
+      recording.prepare();
+    }
+  }
+
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
     Recordings.requireJfr();
-    packet.note(JfrStackDepth.raise());
     try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.CPU_PROFILE,
         () -> ctx.scratchPath("cpu", ".jfr"), PROFILE_STEP)) {
       long start;
       Duration window;
       // try-with-resources: an interrupted or failed profile never leaves a recording running in the target.
       try (PacketRecording.Use use = recording.open()) {
+        packet.note(use.stackDepth());
         start = use.start().toEpochMilli();
         use.await(ctx.options().profileDuration(), work, left -> ctx.progress().phase("profile", left));
         window = use.stopAndDump(work.raw());

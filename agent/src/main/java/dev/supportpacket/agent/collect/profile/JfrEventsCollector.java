@@ -55,7 +55,6 @@ public final class JfrEventsCollector implements Collector {
     Recordings.requireJfr();
     try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.EVENTS,
         () -> ctx.scratchPath("events", ".jfr"), EVENTS_STEP)) {
-      JfrStackDepth.raise();
       long start;
       Duration window;
       // try-with-resources: an interrupted or failed recording never stays running in the target.

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.RecordingState;
 
@@ -31,6 +32,8 @@ public final class PacketRecording {
   /** Guarded by this; null when not running. */
   private Recording recording;
   private int users;
+  /** What raising JFR's stack depth did, for this packet's report; null until it was tried. Guarded by this. */
+  private String depth;
   /** The files the running recording's preview and the stopped recording were dumped to; guarded by this. */
   private Path previewed;
   private Path dumped;
@@ -40,9 +43,27 @@ public final class PacketRecording {
     settings.putAll(eventSettings);
   }
 
+  /**
+   * Raises JFR's stack depth and starts JFR in this JVM, if it was not: on a JVM's first packet these took 1.4 s
+   * (JDK 17, the diagnostic command's MBean server and JFR's own start), before the recording could start. Called
+   * beside the packet's setup so that the recording starts sooner; JFR's threads then run from here on, as they
+   * would once the recording started.
+   */
+  synchronized void prepare() {
+    depth = JfrStackDepth.raise();
+    try {
+      FlightRecorder.getFlightRecorder();
+    } catch (RuntimeException e) {
+      // not available here: the recording's own start says so
+    }
+  }
+
   /** The recording for one user, started if it was not; the user must close it (try-with-resources). */
   synchronized Use open() {
     if (recording == null) {
+      if (depth == null) {
+        depth = JfrStackDepth.raise();
+      }
       Recording r = new Recording();
       try {
         r.setName("support-packet");
@@ -63,6 +84,7 @@ public final class PacketRecording {
     if (r == recording && --users == 0) {
       recording.close();
       recording = null;
+      depth = null;
       previewed = null;
       dumped = null;
     }
@@ -75,6 +97,13 @@ public final class PacketRecording {
 
     private Use(Recording recording) {
       this.recording = recording;
+    }
+
+    /** What raising JFR's stack depth did before the recording started, for the report. */
+    String stackDepth() {
+      synchronized (PacketRecording.this) {
+        return depth;
+      }
     }
 
     /** When the recording started: its events are from then on. */
