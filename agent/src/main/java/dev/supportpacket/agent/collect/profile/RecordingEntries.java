@@ -21,19 +21,11 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       FoldedStacks folded = new FoldedStacks();
-      return new RecordingHandoff.Reading() {
-        @Override
-        public void read(Path chunks) throws IOException {
-          folded.read(chunks);
-        }
-
-        @Override
-        public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
-          packet.addText("profile/cpu-folded.txt", folded::write);
-          Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE), raw,
-              "profile/cpu-folded.txt");
-        }
-      };
+      return reading(folded::read, (packet, raw, window) -> {
+        packet.addText("profile/cpu-folded.txt", folded::write);
+        Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE), raw,
+            "profile/cpu-folded.txt");
+      });
     }
   },
   /** The events beside the profile: their summary, and the recording with the listed event types only. */
@@ -41,19 +33,11 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       JfrEventSummary summary = new JfrEventSummary(Instant.ofEpochMilli(startMillis));
-      return new RecordingHandoff.Reading() {
-        @Override
-        public void read(Path chunks) throws IOException {
-          summary.read(chunks);
-        }
-
-        @Override
-        public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
-          packet.addJson("jvm/events.json", summary.toJson(window.lengthMillis));
-          Recordings.addScrubbed(packet, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(), raw,
-              "jvm/events.json");
-        }
-      };
+      return reading(summary::read, (packet, raw, window) -> {
+        packet.addJson("jvm/events.json", summary.toJson(window.lengthMillis));
+        Recordings.addScrubbed(packet, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(), raw,
+            "jvm/events.json");
+      });
     }
   };
 
@@ -66,5 +50,30 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
   @Override
   public List<String> entries() {
     return entries;
+  }
+
+  /** A reading that feeds every part to {@code parts} and writes the entries with {@code entries}. */
+  private static RecordingHandoff.Reading reading(Parts parts, Entries entries) {
+    return new RecordingHandoff.Reading() {
+      @Override
+      public void read(Path chunks) throws IOException {
+        parts.read(chunks);
+      }
+
+      @Override
+      public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
+        entries.writeTo(packet, raw, window);
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface Parts {
+    void read(Path chunks) throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface Entries {
+    void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException;
   }
 }
