@@ -93,8 +93,8 @@ public final class AgentMain {
     } catch (InterruptedException e) {
       // the JVM is going down
     } catch (Throwable t) {
-      err.println(PREFIX + "cannot register the MBean " + SupportPacket.OBJECT_NAME + " (" + t
-          + "); the JMX trigger is off");
+      // Not SupportPacket.OBJECT_NAME: this class is loaded by the application's loader, which does not see that one.
+      err.println(PREFIX + "cannot register the JMX MBean (" + t + "); the JMX trigger is off");
     }
   }
 
