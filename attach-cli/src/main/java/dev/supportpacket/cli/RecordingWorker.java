@@ -212,7 +212,6 @@ final class RecordingWorker implements AutoCloseable {
 
   /** Writes the entries back; returns the failure of deriving them (some may be written), null when none. */
   private String derive(RecordingEntries what, Path own) throws IOException, CliFailure {
-    Part part = partOf(what);
     Sanitizer sanitizer;
     try (InputStream state = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
       sanitizer = CliSanitizer.restore(rules, siteKey, state);
@@ -231,6 +230,8 @@ final class RecordingWorker implements AutoCloseable {
       Packet packet = new Packet(sanitizer, sink);
       String failure = null;
       try {
+        // Waited for only now: the restore and the copy above go on beside a first part still being read.
+        Part part = partOf(what);
         RecordingHandoff.Reading reading = part == null ? null : part.rest(raw, window);
         if (reading == null) {
           reading = what.begin(window.startMillis);

@@ -58,7 +58,7 @@ public final class RecordingHandoff {
   static final Duration DEADLINE = Duration.ofSeconds(40);
   /**
    * How long before the window's end the preview is dumped: time enough for a warm CLI to read the first part on a
-   * busy machine (100-200 ms for 4 s of a busy JVM), short enough to leave little for after the stop.
+   * busy machine (90-150 ms for 4 s of a busy JVM, measured), short enough to leave little for after the stop.
    */
   public static final Duration PREVIEW_LEAD = Duration.ofSeconds(1);
   /** The CLI's answer is on every packet's clock; a look for a file is a few microseconds. */
@@ -226,9 +226,10 @@ public final class RecordingHandoff {
 
     /**
      * Hands the CLI the recording's first part while the recording still runs, for it to read meanwhile: after the
-     * end only the rest is left to read. One more chunk rotation in the target (a safepoint of a few ms, measured
-     * with bench/evidence-overhead.sh). Does nothing when no CLI waits; when the dump fails the CLI reads the whole
-     * recording after the end, as it would without one.
+     * end only the rest is left to read. One more chunk rotation in the target, a safepoint of a few ms: JFR's
+     * safepoints came to 9-16 ms per packet with it, 6-12 without (bench/packet-vs-jcmd.sh, JDK 17 and 25). Does
+     * nothing when no CLI waits; when the dump fails the CLI reads the whole recording after the end, as it would
+     * without one.
      *
      * @param dump writes the running recording
      * @param startMillis the recording's start
