@@ -237,7 +237,7 @@ public final class PacketService {
       leftovers.forEach(packet.ownedBy("output-directory")::note);
       PacketAudit.refusedBeside(dir).ifPresent(packet.ownedBy("audit")::note);
       RecordingHandoff handoff = options.handoffDir()
-          .map(d -> RecordingHandoff.to(d, sanitizer, announceTo(status)))
+          .map(d -> RecordingHandoff.to(d, sanitizer, status))
           .orElse(RecordingHandoff.IN_PROCESS);
       // A rehearsal, not a step: once per JVM, and left out on a heap too tight for the heavy steps (the analysis
       // then runs cold).
@@ -290,21 +290,6 @@ public final class PacketService {
         // only the time it was to save is lost: collect() does the same work
       }
     }
-  }
-
-  /** The status lines that tell the CLI a recording, or its first part, waits for it. */
-  private static RecordingHandoff.Announce announceTo(StatusFile status) {
-    return new RecordingHandoff.Announce() {
-      @Override
-      public void work(RecordingHandoff.Derivation what, String name) {
-        status.work(what.name(), name);
-      }
-
-      @Override
-      public void part(RecordingHandoff.Derivation what, String name) {
-        status.part(what.name(), name);
-      }
-    };
   }
 
   /**

@@ -6,8 +6,8 @@ import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.Packet;
 import java.time.Duration;
-import jdk.jfr.FlightRecorder;
 import java.util.Map;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Records CPU samples with JFR for the profile duration: {@code profile/cpu.jfr} (rebuilt so that it holds only our
@@ -26,8 +26,6 @@ public final class CpuProfileCollector implements Collector {
    */
   static final Duration SAMPLE_PERIOD =
       Runtime.version().feature() < 19 ? Duration.ofMillis(2) : Duration.ofMillis(10);
-
-  private static final String PROFILE_STEP = "the CPU profile";
 
   private final PacketRecording recording;
 
@@ -63,19 +61,7 @@ public final class CpuProfileCollector implements Collector {
 
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
-    Recordings.requireJfr();
-    try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.CPU_PROFILE,
-        () -> ctx.scratchPath("cpu", ".jfr"), PROFILE_STEP)) {
-      long start;
-      Duration window;
-      // try-with-resources: an interrupted or failed profile never leaves a recording running in the target.
-      try (PacketRecording.Use use = recording.open()) {
-        packet.note(use.stackDepth());
-        start = use.start().toEpochMilli();
-        use.await(ctx.options().profileDuration(), work, left -> ctx.progress().phase("profile", left));
-        window = use.stopAndDump(work.raw());
-      }
-      work.derive(packet, new RecordingHandoff.Window(start, window.toMillis()));
-    }
+    Recordings.record(ctx, packet, recording, RecordingEntries.CPU_PROFILE,
+        left -> ctx.progress().phase("profile", left), use -> packet.note(use.stackDepth()));
   }
 }

@@ -23,7 +23,6 @@ public final class JfrEventsCollector implements Collector {
   static final Duration THRESHOLD = Duration.ofMillis(20);
   /** Event type and its settings; the keys are also the allow list of what leaves the process. */
   static final Map<String, Map<String, String>> EVENTS = events();
-  private static final String EVENTS_STEP = "the JFR events";
 
   private final PacketRecording recording;
 
@@ -52,20 +51,7 @@ public final class JfrEventsCollector implements Collector {
 
   @Override
   public void collect(CollectContext ctx, Packet packet) throws Exception {
-    Recordings.requireJfr();
-    try (RecordingHandoff.Work work = ctx.handoff().begin(RecordingEntries.EVENTS,
-        () -> ctx.scratchPath("events", ".jfr"), EVENTS_STEP)) {
-      long start;
-      Duration window;
-      // try-with-resources: an interrupted or failed recording never stays running in the target.
-      try (PacketRecording.Use use = recording.open()) {
-        // The recording's own start: the CPU profile may have started it a moment before.
-        start = use.start().toEpochMilli();
-        use.await(ctx.options().profileDuration(), work, left -> { });
-        window = use.stopAndDump(work.raw());
-      }
-      work.derive(packet, new RecordingHandoff.Window(start, window.toMillis()));
-    }
+    Recordings.record(ctx, packet, recording, RecordingEntries.EVENTS, left -> { }, use -> { });
   }
 
   private static Map<String, Map<String, String>> events() {

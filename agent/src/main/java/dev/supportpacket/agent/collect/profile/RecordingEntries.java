@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public enum RecordingEntries implements RecordingHandoff.Derivation {
   /** The CPU profile: folded stacks, and the recording with its execution samples only. */
-  CPU_PROFILE(List.of("profile/cpu-folded.txt", "profile/cpu.jfr")) {
+  CPU_PROFILE(List.of("profile/cpu-folded.txt", "profile/cpu.jfr"), "the CPU profile", "cpu") {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       FoldedStacks folded = new FoldedStacks();
@@ -29,7 +29,7 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     }
   },
   /** The events beside the profile: their summary, and the recording with the listed event types only. */
-  EVENTS(List.of("jvm/events.json", "profile/events.jfr")) {
+  EVENTS(List.of("jvm/events.json", "profile/events.jfr"), "the JFR events", "events") {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       JfrEventSummary summary = new JfrEventSummary(Instant.ofEpochMilli(startMillis));
@@ -42,9 +42,15 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
   };
 
   private final List<String> entries;
+  /** The step, as report.txt and the heap's headroom name it. */
+  final String step;
+  /** The prefix of its raw recording's file when it is read in the target. */
+  final String scratch;
 
-  RecordingEntries(List<String> entries) {
+  RecordingEntries(List<String> entries, String step, String scratch) {
     this.entries = entries;
+    this.step = step;
+    this.scratch = scratch;
   }
 
   @Override
