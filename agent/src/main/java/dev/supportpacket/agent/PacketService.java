@@ -237,7 +237,7 @@ public final class PacketService {
       leftovers.forEach(packet.ownedBy("output-directory")::note);
       PacketAudit.refusedBeside(dir).ifPresent(packet.ownedBy("audit")::note);
       RecordingHandoff handoff = options.handoffDir()
-          .map(d -> RecordingHandoff.to(d, sanitizer, status))
+          .map(d -> RecordingHandoff.to(d, sanitizer, announceTo(status)))
           .orElse(RecordingHandoff.IN_PROCESS);
       // A rehearsal, not a step: once per JVM, and left out on a heap too tight for the heavy steps (the analysis
       // then runs cold).
@@ -290,6 +290,25 @@ public final class PacketService {
         // only the time it was to save is lost: collect() does the same work
       }
     }
+  }
+
+  /**
+   * The status lines that tell the CLI a recording, or its first part, waits for it. An adapter, not StatusFile
+   * itself: StatusFile is among premain's classes, loaded by the application's loader, which does not see
+   * RecordingHandoff (AgentJarIT).
+   */
+  private static RecordingHandoff.Announce announceTo(StatusFile status) {
+    return new RecordingHandoff.Announce() {
+      @Override
+      public void work(RecordingHandoff.Derivation what, String name) {
+        status.work(what.name(), name);
+      }
+
+      @Override
+      public void part(RecordingHandoff.Derivation what, String name) {
+        status.part(what.name(), name);
+      }
+    };
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.supportpacket.agent.trigger;
 
 import dev.supportpacket.agent.collect.Progress;
-import dev.supportpacket.agent.collect.RecordingHandoff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import dev.supportpacket.agent.options.UntrustedText;
@@ -15,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * follows; the lines are {@link StatusProtocol}'s. A file works across any two processes of one user, with no port
  * opened.
  */
-public final class StatusFile implements Progress, RecordingHandoff.Announce {
+public final class StatusFile implements Progress {
   private final Path file;
 
   /** @param file where to append; null for nobody watching */
@@ -38,14 +37,14 @@ public final class StatusFile implements Progress, RecordingHandoff.Announce {
     append(StatusProtocol.phase(phase, secondsLeft, bytes));
   }
 
-  @Override
-  public void part(RecordingHandoff.Derivation what, String name) {
-    append(StatusProtocol.part(what.name(), name));
+  /** A raw recording's first part waits for the CLI in directory {@code name} of its hand-over directory. */
+  public void part(String kind, String name) {
+    append(StatusProtocol.part(kind, name));
   }
 
-  @Override
-  public void work(RecordingHandoff.Derivation what, String name) {
-    append(StatusProtocol.work(what.name(), name));
+  /** A raw recording waits for the CLI in directory {@code name} of its hand-over directory. */
+  public void work(String kind, String name) {
+    append(StatusProtocol.work(kind, name));
   }
 
   public void done(boolean complete, Path packet) {
