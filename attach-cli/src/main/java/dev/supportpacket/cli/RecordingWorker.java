@@ -92,6 +92,8 @@ final class RecordingWorker implements AutoCloseable {
     if (warming.getAndSet(true)) {
       return;
     }
+    // First: C2 would compile the rounds' code, and the target's recordings after them, on the core they need.
+    CompilerLimit.toC1();
     for (RecordingEntries what : RecordingEntries.values()) {
       warmUps.execute(() -> warmUp(what));
     }

@@ -32,8 +32,19 @@ class AttachPacketIT {
     try (TargetJvm target = TargetJvm.start(jdk, CpuBurnerApp.class, dir, List.of("-Dit.burners=2",
         "-Dit.burner.name=tenant-" + SECRET, "-Dit.db.password=" + SECRET), Map.of(), List.of())) {
       long before = System.currentTimeMillis();
-      Cli.Result r = Cli.run(Long.toString(target.pid()));
+      // The CLI keeps its own JIT to C1 while the target records (CompilerLimit); the target's is never touched.
+      boolean[] cliWithoutC2 = new boolean[1];
+      Cli.Result r = Cli.runWatching(cli -> {
+        for (int i = 0; i < 20 && !cliWithoutC2[0] && ProcessHandle.of(cli).map(ProcessHandle::isAlive).orElse(false);
+            i++) {
+          cliWithoutC2[0] = Leftovers.jcmd(Jdk.JDK17, cli, "Compiler.directives_print").contains("Exclude:true");
+          Thread.sleep(200);
+        }
+      }, Long.toString(target.pid()));
       assertEquals(0, r.exit, r::toString);
+      assertTrue(cliWithoutC2[0], "the CLI excluded C2 in its own JVM while the target recorded");
+      assertFalse(Leftovers.jcmd(jdk, target, "Compiler.directives_print").contains("Exclude:true"),
+          "the target's compiler directives are its own");
       Path packet = r.packet();
 
       assertEquals(dir.toRealPath(), packet.getParent().toRealPath(), "written beside the process");

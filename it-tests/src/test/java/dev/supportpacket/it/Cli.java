@@ -23,6 +23,18 @@ public final class Cli {
 
   /** As {@link #runIn(Path, String...)}, waiting up to {@code waitSeconds} (a busy target on a loaded machine). */
   public static Result runIn(Path dir, int waitSeconds, String... args) throws Exception {
+    return runWatching(dir, waitSeconds, pid -> { }, args);
+  }
+
+  /**
+   * As {@link #run(String...)}; {@code watch} is given the CLI's pid on a thread of its own while the CLI runs, and
+   * the CLI's result is returned once both ended.
+   */
+  public static Result runWatching(Watch watch, String... args) throws Exception {
+    return runWatching(Paths.get("").toAbsolutePath(), 180, watch, args);
+  }
+
+  private static Result runWatching(Path dir, int waitSeconds, Watch watch, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Jdk.JDK17.tool("java").toString());
     cmd.add("-jar");
@@ -33,9 +45,22 @@ public final class Cli {
     try {
       Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
           .start();
+      Throwable[] watchFailed = new Throwable[1];
+      Thread watcher = new Thread(() -> {
+        try {
+          watch.running(p.pid());
+        } catch (Throwable t) {
+          watchFailed[0] = t;
+        }
+      }, "cli-watch");
+      watcher.start();
       if (!p.waitFor(waitSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("attach.jar " + String.join(" ", args) + " did not finish in " + waitSeconds + " s");
+      }
+      watcher.join(TimeUnit.SECONDS.toMillis(waitSeconds));
+      if (watchFailed[0] != null) {
+        throw new AssertionError("watching attach.jar failed", watchFailed[0]);
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
@@ -43,6 +68,12 @@ public final class Cli {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /** Looks at a running CLI. */
+  @FunctionalInterface
+  public interface Watch {
+    void running(long pid) throws Exception;
   }
 
   public static Path attachJar() {

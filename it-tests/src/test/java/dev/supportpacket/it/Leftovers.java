@@ -35,7 +35,11 @@ final class Leftovers {
   }
 
   static String jcmd(Jdk jdk, TargetJvm target, String command) throws Exception {
-    Process p = new ProcessBuilder(jdk.tool("jcmd").toString(), Long.toString(target.pid()), command)
+    return jcmd(jdk, target.pid(), command);
+  }
+
+  static String jcmd(Jdk jdk, long pid, String command) throws Exception {
+    Process p = new ProcessBuilder(jdk.tool("jcmd").toString(), Long.toString(pid), command)
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jcmd " + command + " hung");
