@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * spared the heaviest part of a packet (its heap, its CPU, and on a JVM's first packet the loading and compiling of
  * JFR's parser); this process is idle while the recording runs. It reads the recording's first part then, when the
  * agent hands one over ({@code part}): after the end, only what the recording holds beyond that part is left to read
- * with JFR's parser, if the whole begins with it byte for byte (else the whole is read).
+ * with JFR's parser, if the whole begins with it byte for byte (else the whole is read). It restores meanwhile the
+ * sanitizer from the state handed over with the part, and uses it at the end only if the state then is the same,
+ * byte for byte (else it restores that one: a secret learned since is scrubbed too).
  *
  * <p>What the target names is not trusted: a kind must be one of {@link RecordingEntries}, a directory a plain name
  * inside our hand-over directory; its files are read without following links (a raw recording is copied into a
@@ -53,6 +55,8 @@ final class RecordingWorker implements AutoCloseable {
   private final Map<RecordingEntries, Future<Part>> parts = new ConcurrentHashMap<>();
   /** Recordings whose first part was read before they ended, and counted. */
   private final AtomicInteger partsUsed = new AtomicInteger();
+  /** Recordings scrubbed with the sanitizer restored from the state handed over with their first part. */
+  private final AtomicInteger earlySanitizers = new AtomicInteger();
   private final TargetFiles files;
   private final Path dir;
   private final Path rules;
@@ -136,6 +140,14 @@ final class RecordingWorker implements AutoCloseable {
     return partsUsed.get();
   }
 
+  /**
+   * Recordings so far scrubbed with the sanitizer restored while they ran, the state at their end being the same as
+   * the one handed over with their first part.
+   */
+  int earlySanitizersUsed() {
+    return earlySanitizers.get();
+  }
+
   /** Takes the first part of a recording a {@code part} status line names; returns at once. */
   void takePart(String kind, String name) {
     RecordingEntries what;
@@ -154,6 +166,7 @@ final class RecordingWorker implements AutoCloseable {
     try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.PREVIEW_WINDOW)) {
       start = RecordingHandoff.Window.parse(new String(in.readNBytes(100), StandardCharsets.UTF_8)).startMillis;
     }
+    Restored early = restoreQuietly(own, RecordingHandoff.PREVIEW_STATE);
     Path copy = Files.createTempFile("support-packet-preview-", ".jfr");
     try {
       MessageDigest sha = sha256();
@@ -163,7 +176,7 @@ final class RecordingWorker implements AutoCloseable {
       }
       RecordingHandoff.Reading reading = what.begin(start);
       reading.read(copy);
-      return new Part(reading, start, length, sha.digest());
+      return new Part(reading, start, length, sha.digest(), early);
     } finally {
       Files.deleteIfExists(copy);
     }
@@ -214,9 +227,9 @@ final class RecordingWorker implements AutoCloseable {
 
   /** Writes the entries back; returns the failure of deriving them (some may be written), null when none. */
   private String derive(RecordingEntries what, Path own) throws IOException, CliFailure {
-    Sanitizer sanitizer;
-    try (InputStream state = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
-      sanitizer = CliSanitizer.restore(rules, siteKey, state);
+    byte[] state;
+    try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
+      state = sha256(in);
     }
     RecordingHandoff.Window window;
     try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.WINDOW)) {
@@ -228,12 +241,20 @@ final class RecordingWorker implements AutoCloseable {
       try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.RAW)) {
         Files.copy(in, raw, StandardCopyOption.REPLACE_EXISTING);
       }
+      // Waited for only now: the copy above goes on beside a first part still being read.
+      Part part = partOf(what);
+      Sanitizer sanitizer = part == null ? null : part.sanitizerOf(state);
+      if (sanitizer == null) {
+        try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
+          sanitizer = CliSanitizer.restore(rules, siteKey, in);
+        }
+      } else {
+        earlySanitizers.incrementAndGet();
+      }
       MemorySink sink = new MemorySink();
       Packet packet = new Packet(sanitizer, sink);
       String failure = null;
       try {
-        // Waited for only now: the restore and the copy above go on beside a first part still being read.
-        Part part = partOf(what);
         RecordingHandoff.Reading reading = part == null ? null : part.rest(raw, window);
         if (reading == null) {
           reading = what.begin(window.startMillis);
@@ -257,18 +278,59 @@ final class RecordingWorker implements AutoCloseable {
     }
   }
 
-  /** A first part read: the reading it began, and what the whole recording must begin with to go on from it. */
+  /**
+   * The sanitizer of a state file of {@code own}, restored, with the state's SHA-256; null when there is none or it
+   * cannot be restored (the state at the end is then restored after it).
+   */
+  private Restored restoreQuietly(Path own, String name) {
+    try (InputStream in = TargetFiles.openTheirs(own, name)) {
+      MessageDigest sha = sha256();
+      DigestInputStream state = new DigestInputStream(in, sha);
+      Sanitizer sanitizer = CliSanitizer.restore(rules, siteKey, state);
+      // What restore left unread counts too: a state is the same only if all of it is.
+      state.transferTo(OutputStream.nullOutputStream());
+      return new Restored(sanitizer, sha.digest());
+    } catch (IOException | CliFailure | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A sanitizer restored from a state, and the state's SHA-256. */
+  private static final class Restored {
+    final Sanitizer sanitizer;
+    final byte[] sha256;
+
+    Restored(Sanitizer sanitizer, byte[] sha256) {
+      this.sanitizer = sanitizer;
+      this.sha256 = sha256;
+    }
+  }
+
+  /**
+   * A first part read: the reading it began, what the whole recording must begin with to go on from it, and the
+   * sanitizer restored from the state handed over with it (null: none).
+   */
   private static final class Part {
     private final RecordingHandoff.Reading reading;
     private final long startMillis;
     private final long length;
     private final byte[] sha256;
+    private final Restored early;
 
-    Part(RecordingHandoff.Reading reading, long startMillis, long length, byte[] sha256) {
+    Part(RecordingHandoff.Reading reading, long startMillis, long length, byte[] sha256, Restored early) {
       this.reading = reading;
       this.startMillis = startMillis;
       this.length = length;
       this.sha256 = sha256;
+      this.early = early;
+    }
+
+    /**
+     * The sanitizer restored with this part, if the state at the end ({@code stateSha256}) is the one it was
+     * restored from; null otherwise: a secret learned since must be scrubbed too.
+     */
+    Sanitizer sanitizerOf(byte[] stateSha256) {
+      return early != null && MessageDigest.isEqual(early.sha256, stateSha256) ? early.sanitizer : null;
     }
 
     /**
@@ -305,6 +367,12 @@ final class RecordingWorker implements AutoCloseable {
         Files.deleteIfExists(tail);
       }
     }
+  }
+
+  private static byte[] sha256(InputStream in) throws IOException {
+    MessageDigest sha = sha256();
+    new DigestInputStream(in, sha).transferTo(OutputStream.nullOutputStream());
+    return sha.digest();
   }
 
   private static MessageDigest sha256() {

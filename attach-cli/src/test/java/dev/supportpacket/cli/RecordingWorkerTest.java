@@ -158,6 +158,42 @@ class RecordingWorkerTest {
     assertFalse(Files.exists(own.resolve("profile_cpu.jfr")), "the name with a path was not taken");
   }
 
+  /**
+   * The sanitizer's state handed over with the first part is restored while the recording runs and used at the end
+   * when the state then is the same; a secret learned after the part was handed over is scrubbed all the same.
+   */
+  @Test
+  void theSanitizerRestoredWithTheFirstPartServesOnlyWhenTheStateAtTheEndIsTheSame() throws Exception {
+    Sanitizer late = Sanitizer.withRandomKey();
+    Path learnedLate = asTheAgent("late");
+    exportTo(late, learnedLate.resolve(RecordingHandoff.PREVIEW_STATE));
+    late.learnLiteral(THREAD);
+    exportTo(late, learnedLate.resolve(RecordingHandoff.STATE));
+    Path same = asTheAgent("same");
+    exportTo(agent, same.resolve(RecordingHandoff.PREVIEW_STATE));
+    for (Path own : List.of(learnedLate, same)) {
+      canned(own.resolve(RecordingHandoff.PREVIEW));
+      Files.writeString(own.resolve(RecordingHandoff.PREVIEW_WINDOW), new RecordingHandoff.Window(0, 0).format());
+      worker.takePart("CPU_PROFILE", own.getFileName().toString());
+      canned(own.resolve(RecordingHandoff.RAW));
+      worker.take("CPU_PROFILE", own.getFileName().toString());
+      awaitAnswer(own);
+      assertFalse(Files.exists(own.resolve(RecordingHandoff.FAILED)), () -> failure(own));
+      String jfr = new String(Files.readAllBytes(own.resolve("profile_cpu.jfr")), StandardCharsets.ISO_8859_1);
+      assertFalse(jfr.contains(THREAD), own + ": the secret in the state at the end is scrubbed");
+    }
+    String jfr = new String(Files.readAllBytes(learnedLate.resolve("profile_cpu.jfr")), StandardCharsets.ISO_8859_1);
+    assertTrue(jfr.contains(late.token(THREAD)), "with the key of the state at the end");
+    assertEquals(2, worker.partsUsed());
+    assertEquals(1, worker.earlySanitizersUsed(), "the sanitizer restored early served the unchanged state only");
+  }
+
+  private static void exportTo(Sanitizer sanitizer, Path file) throws Exception {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      sanitizer.exportState(out);
+    }
+  }
+
   /** A directory as the agent makes it: the raw recording is added by the test; state and window are written. */
   private Path asTheAgent(String name) throws Exception {
     Path own = Files.createDirectory(handoff.resolve(name));

@@ -45,6 +45,11 @@ public final class RecordingHandoff {
   public static final String PREVIEW = "preview.jfr";
   /** The window of the preview: its start is the recording's. */
   public static final String PREVIEW_WINDOW = "preview.window";
+  /**
+   * The sanitizer's state when the preview was dumped: the CLI restores it meanwhile, and after the end uses it only
+   * if the state then ({@value #STATE}) is the same, byte for byte; else it restores that one.
+   */
+  public static final String PREVIEW_STATE = "preview.state";
   public static final String STATE = "sanitizer.state";
   public static final String WINDOW = "window";
   public static final String DONE = "done";
@@ -225,8 +230,10 @@ public final class RecordingHandoff {
     }
 
     /**
-     * Hands the CLI the recording's first part while the recording still runs, for it to read meanwhile: after the
-     * end only the rest is left to read. One more chunk rotation in the target, a safepoint of a few ms: JFR's
+     * Hands the CLI the recording's first part while the recording still runs, for it to read meanwhile, and the
+     * sanitizer's state as it is now, for it to restore meanwhile: after the end only the rest is left to read, and
+     * no restore when the state has not changed since (it seldom does: the secrets are learned at the packet's
+     * start). One more chunk rotation in the target, a safepoint of a few ms: JFR's
      * safepoints came to 9-16 ms per packet with it, 6-12 without (bench/packet-vs-jcmd.sh, JDK 17 and 25). Does
      * nothing when no CLI waits; when the dump fails the CLI reads the whole recording after the end, as it would
      * without one.
@@ -243,6 +250,7 @@ public final class RecordingHandoff {
         dump.into(file);
         Files.write(PrivateFiles.createFile(own.resolve(PREVIEW_WINDOW)),
             new Window(startMillis, 0).format().getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE);
+        exportState(PREVIEW_STATE);
         announce.part(what, own.getFileName().toString());
       } catch (IOException | RuntimeException e) {
         PrivateFiles.deleteQuietly(file);
@@ -270,10 +278,7 @@ public final class RecordingHandoff {
     private boolean handedOver(Packet packet, Window window) throws IOException {
       // The state holds every secret learned so far: the packet's writes, the CLI's among them, wait for that.
       packet.awaitOpen();
-      try (OutputStream out = Files.newOutputStream(PrivateFiles.createFile(own.resolve(STATE)),
-          StandardOpenOption.WRITE)) {
-        sanitizer.exportState(out);
-      }
+      exportState(STATE);
       Files.write(PrivateFiles.createFile(own.resolve(WINDOW)), window.format().getBytes(StandardCharsets.UTF_8),
           StandardOpenOption.WRITE);
       announce.work(what, own.getFileName().toString());
@@ -291,6 +296,7 @@ public final class RecordingHandoff {
       }
       // The key is of no more use to anyone; the CLI has read it.
       PrivateFiles.deleteQuietly(own.resolve(STATE));
+      PrivateFiles.deleteQuietly(own.resolve(PREVIEW_STATE));
       for (String entry : what.entries()) {
         Path file = own.resolve(fileName(entry));
         if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -303,6 +309,14 @@ public final class RecordingHandoff {
         throw new IOException(UntrustedText.oneLine(new String(small(failed), StandardCharsets.UTF_8)));
       }
       return true;
+    }
+
+    /** Writes the sanitizer's state, its key among it: a private file in a private directory. */
+    private void exportState(String name) throws IOException {
+      try (OutputStream out = Files.newOutputStream(PrivateFiles.createFile(own.resolve(name)),
+          StandardOpenOption.WRITE)) {
+        sanitizer.exportState(out);
+      }
     }
 
     /** The CLI writes {@value #DONE} last: everything else it wrote is whole by then. */

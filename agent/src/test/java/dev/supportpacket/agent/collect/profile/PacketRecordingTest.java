@@ -92,6 +92,7 @@ class PacketRecordingTest {
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     Map<String, byte[]> previews = new ConcurrentHashMap<>();
     Map<String, byte[]> wholes = new ConcurrentHashMap<>();
+    Map<String, byte[]> states = new ConcurrentHashMap<>();
     Set<Object> previewFiles = ConcurrentHashMap.newKeySet();
     Set<Object> wholeFiles = ConcurrentHashMap.newKeySet();
     RecordingHandoff.Announce cli = new RecordingHandoff.Announce() {
@@ -103,6 +104,7 @@ class PacketRecordingTest {
           previews.put(what.name(), Files.readAllBytes(own.resolve(RecordingHandoff.PREVIEW)));
           previewFiles.add(Files.getAttribute(own.resolve(RecordingHandoff.PREVIEW), "unix:ino"));
           assertTrue(Files.readString(own.resolve(RecordingHandoff.PREVIEW_WINDOW)).matches("\\d+ 0"));
+          states.put("part " + what.name(), Files.readAllBytes(own.resolve(RecordingHandoff.PREVIEW_STATE)));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -114,6 +116,7 @@ class PacketRecordingTest {
         Path own = handoffDir.resolve(name);
         try {
           wholes.put(what.name(), Files.readAllBytes(own.resolve(RecordingHandoff.RAW)));
+          states.put("work " + what.name(), Files.readAllBytes(own.resolve(RecordingHandoff.STATE)));
           wholeFiles.add(Files.getAttribute(own.resolve(RecordingHandoff.RAW), "unix:ino"));
           Files.write(own.resolve(RecordingHandoff.DONE), new byte[0]);
         } catch (IOException e) {
@@ -143,6 +146,9 @@ class PacketRecordingTest {
       byte[] whole = wholes.get(kind);
       assertTrue(preview.length > 0 && whole.length > preview.length, preview.length + " of " + whole.length);
       assertArrayEquals(preview, Arrays.copyOf(whole, preview.length), "the whole begins with the preview");
+      assertTrue(states.get("part " + kind).length > 0, "the sanitizer's state comes with the part");
+      assertArrayEquals(states.get("work " + kind), states.get("part " + kind),
+          "nothing learned since: the CLI's early restore serves");
     }
     assertEquals(1, previewFiles.size(), "one preview dump for both: " + previewFiles);
     assertEquals(1, wholeFiles.size(), "one dump of the whole for both: " + wholeFiles);
