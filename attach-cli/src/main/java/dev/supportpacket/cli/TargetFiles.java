@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -255,16 +255,21 @@ final class TargetFiles {
   }
 
   static void removeTree(Path ours) {
-    try (Stream<Path> all = Files.walk(ours)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // a file the target still writes: it is in our directory, and the next run of that packet cleans it
+    // Without streams or lambdas: at a packet's end their first use in this JVM took 16-22 ms (their classes
+    // loaded and linked) of the clock after the recording's stop.
+    if (Files.isDirectory(ours, LinkOption.NOFOLLOW_LINKS)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(ours)) {
+        for (Path p : entries) {
+          removeTree(p);
         }
-      });
+      } catch (IOException e) {
+        // already gone, or unreadable: the delete below says nothing either
+      }
+    }
+    try {
+      Files.deleteIfExists(ours);
     } catch (IOException e) {
-      // already gone
+      // a file the target still writes: it is in our directory, and the next run of that packet cleans it
     }
   }
 
