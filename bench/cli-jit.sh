@@ -31,18 +31,8 @@ NAME=cli-jit
 
 JFR_LOG=$WORK/jfr.log
 mkdir -p "$WORK/target" "$WORK/out"
-(cd "$WORK/target" && exec "$JAVA" -Xms1g -Xmx1g "-Xlog:jfr=info:file=$JFR_LOG:timemillis" \
-    "$REPO/bench/BenchTarget.java" "$WORK/target/ready" 300) >"$WORK/target.out" 2>&1 &
-TARGET_PID=$!
-for _ in $(seq 1 900); do
-  [ -s "$WORK/target/ready" ] && break
-  kill -0 "$TARGET_PID" 2>/dev/null || { cat "$WORK/target.out" >&2; exit 1; }
-  sleep 0.2
-done
-[ -s "$WORK/target/ready" ] || { echo "the target did not get ready in 180 s" >&2; exit 1; }
+start_bench_target 300 -Xms1g -Xmx1g
 sleep 3 # let the JIT and the first young GCs settle
-echo "target pid $TARGET_PID on $("$JAVA" -version 2>&1 | head -1)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 WAYS=("shipped" "as-is" "c1-flag")
 cli() { # the command line of way $1, without the packet's own arguments

@@ -33,17 +33,7 @@ for j in "${JARS[@]}"; do [ -f "$j" ] || { echo "no such jar: $j (build with mvn
 
 JFR_LOG=$WORK/jfr.log
 mkdir -p "$WORK/target" "$WORK/out"
-(cd "$WORK/target" && exec "$JAVA" -Xmx512m "-Xlog:jfr=info:file=$JFR_LOG:timemillis" \
-    "$REPO/bench/BenchTarget.java" "$WORK/target/ready" 50) >"$WORK/target.out" 2>&1 &
-TARGET_PID=$!
-for _ in $(seq 1 900); do
-  [ -s "$WORK/target/ready" ] && break
-  kill -0 "$TARGET_PID" 2>/dev/null || { cat "$WORK/target.out" >&2; exit 1; }
-  sleep 0.2
-done
-[ -s "$WORK/target/ready" ] || { echo "the target did not get ready in 180 s" >&2; exit 1; }
-echo "target pid $TARGET_PID on $("$JAVA" -version 2>&1 | head -1)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+start_bench_target 50 -Xmx512m
 
 now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
 started() { grep -c "Started recording \"$1\"" "$JFR_LOG" 2>/dev/null || true; }
