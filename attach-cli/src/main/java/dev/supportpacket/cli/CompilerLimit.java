@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps this process's JIT to C1 from the moment it is called, as {@code -XX:TieredStopAtLevel=1} would from the
@@ -25,11 +26,22 @@ import java.nio.file.Path;
 final class CompilerLimit {
   private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
   private static final String IMPL = "com.sun.management.internal.DiagnosticCommandImpl";
+  /**
+   * Whether this JVM was asked already: its directives are one stack for the whole JVM, and a bundle's packets (one
+   * CLI, many targets) would each push the same directive again, up to the JVM's limit.
+   */
+  private static final AtomicBoolean ASKED = new AtomicBoolean();
 
   private CompilerLimit() {}
 
-  /** Excludes C2 in this JVM; returns what the JVM answered, or why it could not be asked. */
+  /**
+   * Excludes C2 in this JVM; returns what the JVM answered, or why it could not be asked. Asks once per JVM; later
+   * calls return at once.
+   */
   static String toC1() {
+    if (ASKED.getAndSet(true)) {
+      return "asked before";
+    }
     Path file = null;
     try {
       file = Files.createTempFile("support-packet-jit-", ".json");
