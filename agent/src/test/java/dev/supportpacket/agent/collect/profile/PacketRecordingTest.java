@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.RecordingState;
@@ -95,6 +97,9 @@ class PacketRecordingTest {
     Map<String, byte[]> states = new ConcurrentHashMap<>();
     Set<Object> previewFiles = ConcurrentHashMap.newKeySet();
     Set<Object> wholeFiles = ConcurrentHashMap.newKeySet();
+    // As a CLI does, whose answer takes tens of ms: both recordings are handed over before either is answered. An
+    // answer at once let one collector remove its raw file before the other could link to it (seen under load).
+    CountDownLatch bothHandedOver = new CountDownLatch(2);
     RecordingHandoff.Announce cli = new RecordingHandoff.Announce() {
       @Override
       public void part(RecordingHandoff.Derivation what, String name) {
@@ -118,9 +123,13 @@ class PacketRecordingTest {
           wholes.put(what.name(), Files.readAllBytes(own.resolve(RecordingHandoff.RAW)));
           states.put("work " + what.name(), Files.readAllBytes(own.resolve(RecordingHandoff.STATE)));
           wholeFiles.add(Files.getAttribute(own.resolve(RecordingHandoff.RAW), "unix:ino"));
+          bothHandedOver.countDown();
+          bothHandedOver.await(30, TimeUnit.SECONDS);
           Files.write(own.resolve(RecordingHandoff.DONE), new byte[0]);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
     };
