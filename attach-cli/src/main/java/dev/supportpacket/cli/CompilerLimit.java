@@ -61,7 +61,7 @@ final class CompilerLimit {
   }
 
   /** Runs a diagnostic command in this JVM, as {@code jcmd <pid> command} would, and returns its output. */
-  static String diagnosticCommand(String command) throws ReflectiveOperationException {
+  private static String diagnosticCommand(String command) throws ReflectiveOperationException {
     // Its static setup loads the native library that runs diagnostic commands.
     Class.forName("com.sun.management.internal.PlatformMBeanProviderImpl", true, ClassLoader.getSystemClassLoader());
     Class<?> impl = Class.forName(IMPL, true, ClassLoader.getSystemClassLoader());

@@ -232,10 +232,6 @@ final class RecordingWorker implements AutoCloseable {
 
   /** Writes the entries back; returns the failure of deriving them (some may be written), null when none. */
   private String derive(RecordingEntries what, Path own) throws IOException, CliFailure {
-    byte[] state;
-    try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
-      state = sha256(in);
-    }
     RecordingHandoff.Window window;
     try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.WINDOW)) {
       window = RecordingHandoff.Window.parse(new String(in.readNBytes(100), StandardCharsets.UTF_8));
@@ -248,7 +244,7 @@ final class RecordingWorker implements AutoCloseable {
       }
       // Waited for only now: the copy above goes on beside a first part still being read.
       Part part = partOf(what);
-      Sanitizer sanitizer = part == null ? null : part.sanitizerOf(state);
+      Sanitizer sanitizer = part == null ? null : part.sanitizerIfStateIs(own);
       if (sanitizer == null) {
         try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
           sanitizer = CliSanitizer.restore(rules, siteKey, in);
@@ -331,11 +327,16 @@ final class RecordingWorker implements AutoCloseable {
     }
 
     /**
-     * The sanitizer restored with this part, if the state at the end ({@code stateSha256}) is the one it was
-     * restored from; null otherwise: a secret learned since must be scrubbed too.
+     * The sanitizer restored with this part, if the state at the end (in {@code own}) is the one it was restored
+     * from; null otherwise: a secret learned since must be scrubbed too.
      */
-    Sanitizer sanitizerOf(byte[] stateSha256) {
-      return early != null && MessageDigest.isEqual(early.sha256, stateSha256) ? early.sanitizer : null;
+    Sanitizer sanitizerIfStateIs(Path own) throws IOException {
+      if (early == null) {
+        return null;
+      }
+      try (InputStream in = TargetFiles.openTheirs(own, RecordingHandoff.STATE)) {
+        return MessageDigest.isEqual(early.sha256, sha256(in)) ? early.sanitizer : null;
+      }
     }
 
     /**
