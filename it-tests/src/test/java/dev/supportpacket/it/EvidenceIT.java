@@ -133,7 +133,8 @@ class EvidenceIT {
       for (String header : threads.split("\n")) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\".*\" #\\d+.* cpu=(\\d+)ms").matcher(header);
         if (m.find()) {
-          boolean agent = header.endsWith("[support-packet agent]");
+          // The marker, then the flags a thread may have (" suspended", " in_native").
+          boolean agent = header.contains(" [support-packet agent]");
           assertFalse(agentSeen && !agent, "the agent's threads come last: " + header);
           agentSeen |= agent;
           long cpu = Long.parseLong(m.group(1));
