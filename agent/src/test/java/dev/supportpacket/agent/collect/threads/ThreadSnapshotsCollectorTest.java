@@ -1,5 +1,6 @@
 package dev.supportpacket.agent.collect.threads;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,8 @@ import dev.supportpacket.agent.options.PacketOptions;
 import dev.supportpacket.agent.packet.MemorySink;
 import dev.supportpacket.agent.packet.Packet;
 import dev.supportpacket.agent.sanitize.Sanitizer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -120,6 +123,10 @@ class ThreadSnapshotsCollectorTest {
     holder = daemon("stock-reserver", () -> lockBoth(stock, orders, bothHeld));
     waiter = daemon("order-committer", () -> lockBoth(orders, stock, bothHeld));
     bothHeld.await();
+    // Holding the first locks is not yet a deadlock: each thread must also be parked on the other's lock before
+    // the first snapshot (the packet's thread dump) is taken, or that dump rightly shows none.
+    ThreadMXBean jvm = ManagementFactory.getThreadMXBean();
+    await().atMost(Duration.ofSeconds(10)).until(() -> jvm.findDeadlockedThreads() != null);
     PacketOptions options = PacketOptions.builder().profileDuration(Duration.ofSeconds(1)).build();
     new ThreadSnapshotsCollector().collect(new CollectContext(options, scratch, Progress.NONE), packet);
 
