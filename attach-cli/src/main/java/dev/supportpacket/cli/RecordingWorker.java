@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JFR's parser); this process is idle while the recording runs. It reads the recording's first part then, when the
  * agent hands one over ({@code part}): after the end, only what the recording holds beyond that part is left to read
  * with JFR's parser, if the whole begins with it byte for byte (else the whole is read). It restores meanwhile the
- * sanitizer from the state handed over with the part, and uses it at the end only if the state then is the same,
- * byte for byte (else it restores that one: a secret learned since is scrubbed too).
+ * sanitizer from the state handed over with the part and rewrites the part with it; both are used at the end only
+ * if the state then is the same, byte for byte (else it restores that one and rewrites the whole: a secret learned
+ * since is scrubbed too).
  *
  * <p>What the target names is not trusted: a kind must be one of {@link RecordingEntries}, a directory a plain name
  * inside our hand-over directory; its files are read without following links (a raw recording is copied into a
@@ -181,9 +182,24 @@ final class RecordingWorker implements AutoCloseable {
       }
       RecordingHandoff.Reading reading = what.begin(start);
       reading.read(copy);
+      if (early != null) {
+        rewriteAhead(reading, copy, early.sanitizer);
+      }
       return new Part(reading, start, length, sha.digest(), early);
     } finally {
       Files.deleteIfExists(copy);
+    }
+  }
+
+  /**
+   * Rewrites the part ahead with the sanitizer restored with it: used at the end only if the state then is the same.
+   * A failure costs only time: the whole is rewritten at the end, and fails there if it must.
+   */
+  private static void rewriteAhead(RecordingHandoff.Reading reading, Path part, Sanitizer sanitizer) {
+    try {
+      reading.rewriteAhead(part, sanitizer);
+    } catch (IOException | RuntimeException e) {
+      // the whole is rewritten at the end
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import jdk.jfr.Recording;
@@ -96,6 +97,8 @@ class RecordingWorkerTest {
     for (RecordingEntries kind : RecordingEntries.values()) {
       Path split = asTheAgent("split-" + kind);
       Files.copy(preview, split.resolve(RecordingHandoff.PREVIEW));
+      // With the state as at the end: the part is rewritten ahead too, and only the rest after the end.
+      exportTo(agent, split.resolve(RecordingHandoff.PREVIEW_STATE));
       Files.writeString(split.resolve(RecordingHandoff.PREVIEW_WINDOW), new RecordingHandoff.Window(0, 0).format());
       worker.takePart(kind.name(), split.getFileName().toString());
       Files.copy(whole, split.resolve(RecordingHandoff.RAW));
@@ -122,9 +125,11 @@ class RecordingWorkerTest {
         }
         assertArrayEquals(Files.readAllBytes(once.resolve(file)), Files.readAllBytes(split.resolve(file)), entry);
         assertArrayEquals(Files.readAllBytes(once.resolve(file)), Files.readAllBytes(other.resolve(file)), entry);
+        assertEquals(counts(once, file), counts(split, file), entry);
       }
     }
     assertEquals(2, worker.partsUsed(), "one part used per kind, not the one the whole does not begin with");
+    assertEquals(2, worker.earlySanitizersUsed(), "the split ones were scrubbed with the state of their part");
     String events = Files.readString(handoff.resolve("once-EVENTS").resolve("jvm_events.json"));
     assertEquals(2, events.split("System.gc\\(\\)", -1).length - 1, "a collection from each part: " + events);
   }
@@ -202,6 +207,14 @@ class RecordingWorkerTest {
     }
     Files.writeString(own.resolve(RecordingHandoff.WINDOW), new RecordingHandoff.Window(0, 1000).format());
     return own;
+  }
+
+  private static Properties counts(Path own, String file) throws Exception {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(own.resolve(file + RecordingHandoff.COUNTS_SUFFIX))) {
+      p.load(in);
+    }
+    return p;
   }
 
   private static String failure(Path own) {

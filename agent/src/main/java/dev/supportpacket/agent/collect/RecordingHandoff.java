@@ -130,11 +130,18 @@ public final class RecordingHandoff {
   /**
    * One recording read with JFR's parser, part by part: the first part can be read while the recording still runs
    * (the CLI does, from the {@linkplain Work#preview preview}), so that only the rest is left after its end. What is
-   * read is kept raw; nothing is sanitized before {@link #writeTo}, which sees the sanitizer as it is at the end.
+   * read is kept raw: the entries are sanitized by {@link #writeTo}, with the sanitizer as it is at the end. Only the
+   * recording's rewrite may begin ahead ({@link #rewriteAhead}), and it is used only with that very sanitizer.
    */
   public interface Reading {
     /** Reads {@code chunks}: whole chunks of the recording, those after the ones read before. */
     void read(Path chunks) throws IOException;
+
+    /**
+     * Rewrites {@code chunks}, the first part read, ahead of the end with {@code sanitizer}: {@link #writeTo} then
+     * rewrites only the rest, if its packet scrubs with that very sanitizer (else the whole, as without this).
+     */
+    void rewriteAhead(Path chunks, Sanitizer sanitizer) throws IOException;
 
     /** Writes the entries into {@code packet}; {@code raw} is the whole recording, every part of it read. */
     void writeTo(Packet packet, Path raw, Window window) throws IOException;

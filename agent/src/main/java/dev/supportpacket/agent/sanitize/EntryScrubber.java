@@ -41,6 +41,11 @@ public final class EntryScrubber {
     return entryName;
   }
 
+  /** Whether this scrubs with {@code other}: the same key and secrets, so the same token for every string. */
+  public boolean scrubsWith(Sanitizer other) {
+    return sanitizer == other;
+  }
+
   /**
    * Scrubs free text (a line, a thread name, a message): patterns first, then every learned secret. A text on which a
    * user's rule ran past its work budget is replaced whole (it was not fully scanned), keeping only its line break,

@@ -2,6 +2,9 @@ package dev.supportpacket.agent.collect.profile;
 
 import dev.supportpacket.agent.collect.RecordingHandoff;
 import dev.supportpacket.agent.packet.Packet;
+import dev.supportpacket.agent.sanitize.Sanitizer;
+import dev.supportpacket.agent.sanitize.jfr.JfrScrubber;
+import dev.supportpacket.agent.sanitize.jfr.ScrubbedPrefix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,7 +16,8 @@ import java.util.Set;
  * when one waits for the recording ({@link RecordingHandoff}); either way into a {@link Packet}, so through the one
  * sanitizer, and only the listed event types leave. JFR's parser reads the raw recording into a summary kept raw
  * (in parts, when the CLI reads the first while the recording runs); the entries are written from it at the end, and
- * the recordings rewritten whole by the scrubber (its own parser).
+ * the recordings rewritten by the scrubber (its own parser): whole at the end, or the first part ahead and the rest
+ * at the end when the CLI has the end's sanitizer already ({@link ScrubbedPrefix}).
  */
 public enum RecordingEntries implements RecordingHandoff.Derivation {
   /** The CPU profile: folded stacks, and the recording with its execution samples only. */
@@ -21,11 +25,11 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       FoldedStacks folded = new FoldedStacks();
-      return reading(folded::read, (packet, raw, window) -> {
-        packet.addText("profile/cpu-folded.txt", folded::write);
-        Recordings.addScrubbed(packet, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE), raw,
-            "profile/cpu-folded.txt");
-      });
+      return new Reading(folded::read, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE),
+          (packet, rewrite) -> {
+            packet.addText("profile/cpu-folded.txt", folded::write);
+            rewrite.into(packet, "profile/cpu-folded.txt");
+          });
     }
   },
   /** The events beside the profile: their summary, and the recording with the listed event types only. */
@@ -33,11 +37,11 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       JfrEventSummary summary = new JfrEventSummary(Instant.ofEpochMilli(startMillis));
-      return reading(summary::read, (packet, raw, window) -> {
-        packet.addJson("jvm/events.json", summary.toJson(window.lengthMillis));
-        Recordings.addScrubbed(packet, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(), raw,
-            "jvm/events.json");
-      });
+      return new Reading(summary::read, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(),
+          (packet, rewrite) -> {
+            packet.addJson("jvm/events.json", summary.toJson(rewrite.window.lengthMillis));
+            rewrite.into(packet, "jvm/events.json");
+          });
     }
   };
 
@@ -58,19 +62,64 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     return entries;
   }
 
-  /** A reading that feeds every part to {@code parts} and writes the entries with {@code entries}. */
-  private static RecordingHandoff.Reading reading(Parts parts, Entries entries) {
-    return new RecordingHandoff.Reading() {
-      @Override
-      public void read(Path chunks) throws IOException {
-        parts.read(chunks);
+  /**
+   * A reading that feeds every part to {@code parts}, writes its summary with {@code entries}, and rewrites the
+   * recording into {@code jfrEntry}, keeping the event types {@code kept}: after the end, or its first part ahead of
+   * the end, when the CLI has a sanitizer then ({@link ScrubbedPrefix}).
+   */
+  private static final class Reading implements RecordingHandoff.Reading {
+    private final Parts parts;
+    private final String jfrEntry;
+    private final JfrScrubber scrubber;
+    private final Entries entries;
+    /** The first part rewritten ahead; null until then. */
+    private ScrubbedPrefix ahead;
+
+    Reading(Parts parts, String jfrEntry, Set<String> kept, Entries entries) {
+      this.parts = parts;
+      this.jfrEntry = jfrEntry;
+      this.scrubber = new JfrScrubber(kept);
+      this.entries = entries;
+    }
+
+    @Override
+    public void read(Path chunks) throws IOException {
+      parts.read(chunks);
+    }
+
+    @Override
+    public void rewriteAhead(Path chunks, Sanitizer sanitizer) throws IOException {
+      ahead = ScrubbedPrefix.of(chunks, scrubber, sanitizer, jfrEntry);
+    }
+
+    @Override
+    public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
+      entries.writeTo(packet, new Rewrite(raw, window));
+    }
+
+    /** The recording's rewrite, once the summary it holds too is written. */
+    final class Rewrite {
+      final RecordingHandoff.Window window;
+      private final Path raw;
+
+      Rewrite(Path raw, RecordingHandoff.Window window) {
+        this.raw = raw;
+        this.window = window;
       }
 
-      @Override
-      public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
-        entries.writeTo(packet, raw, window);
+      /**
+       * Adds the rewritten recording; when it cannot be rewritten it is left out, and the error names what of it is
+       * in the packet anyway ({@code summary}, the entry already written from it).
+       */
+      void into(Packet packet, String summary) throws IOException {
+        try {
+          packet.addBinary(jfrEntry, ahead == null ? scrubber : ahead, raw);
+        } catch (IOException e) {
+          throw new IOException(jfrEntry + " left out, it could not be sanitized (" + e.getMessage() + "); "
+              + summary + " is in the packet", e);
+        }
       }
-    };
+    }
   }
 
   @FunctionalInterface
@@ -80,6 +129,6 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
 
   @FunctionalInterface
   private interface Entries {
-    void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException;
+    void writeTo(Packet packet, Reading.Rewrite rewrite) throws IOException;
   }
 }

@@ -34,8 +34,17 @@ public final class JfrScrubber implements BinaryScrubber {
 
   @Override
   public void scrub(Path source, OutputStream out, EntryScrubber text) throws IOException {
-    // Constants such as symbols and thread names repeat in every chunk: scrub each distinct string once.
-    Map<String, String> scrubbed = new HashMap<>();
+    scrub(source, 0, out, text, new HashMap<>());
+  }
+
+  /**
+   * Rewrites the chunks of {@code source} from byte {@code from} on, the first chunk's start.
+   *
+   * @param scrubbed each string already scrubbed, with what it became; those added here are put in: constants such
+   *     as symbols and thread names repeat in every chunk, and each distinct one is scrubbed (and counted) once
+   */
+  void scrub(Path source, long from, OutputStream out, EntryScrubber text, Map<String, String> scrubbed)
+      throws IOException {
     UnaryOperator<String> scrub = s -> scrubbed.computeIfAbsent(s, text::text);
     ChunkRewriter rewriter = new ChunkRewriter(keptEvents, scrub);
     try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
@@ -45,7 +54,7 @@ public final class JfrScrubber implements BinaryScrubber {
       }
       byte[] chunk = new byte[ChunkHeader.SIZE];
       JfrOutput rebuilt = new JfrOutput(64 * 1024);
-      for (long offset = 0; offset < fileSize; ) {
+      for (long offset = from; offset < fileSize; ) {
         long available = fileSize - offset;
         if (available < ChunkHeader.SIZE) {
           throw new IOException(source + ": " + available + " trailing bytes at offset " + offset + " are no chunk");
