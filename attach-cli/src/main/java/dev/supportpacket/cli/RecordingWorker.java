@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,11 @@ final class RecordingWorker implements AutoCloseable {
   private final AtomicInteger warmUpRounds = new AtomicInteger();
   /** The first part of each kind's recording, read (or being read) while the target records. */
   private final Map<RecordingEntries, Future<Part>> parts = new ConcurrentHashMap<>();
+  /** Kinds whose first part was handed over: their rests are one dump's, read once for both ({@link SharedRest}). */
+  private final Set<RecordingEntries> withParts = ConcurrentHashMap.newKeySet();
+  private final SharedRest rests = new SharedRest(SharedRest.WAIT);
+  /** First parts read so far, whether used or not. */
+  private final AtomicInteger partsRead = new AtomicInteger();
   /** Recordings whose first part was read before they ended, and counted. */
   private final AtomicInteger partsUsed = new AtomicInteger();
   /** Recordings scrubbed with the sanitizer restored from the state handed over with their first part. */
@@ -141,9 +147,19 @@ final class RecordingWorker implements AutoCloseable {
     return warmUps.awaitTermination(time.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** First parts read so far, used or not. */
+  int partsRead() {
+    return partsRead.get();
+  }
+
   /** Recordings so far whose first part was read while they ran, and whose whole began with it. */
   int partsUsed() {
     return partsUsed.get();
+  }
+
+  /** The rests of recordings so far read once for both kinds ({@link SharedRest}). */
+  int restsShared() {
+    return rests.shared();
   }
 
   /**
@@ -163,6 +179,7 @@ final class RecordingWorker implements AutoCloseable {
       return; // not ours: the whole recording's line is answered, with the failure
     }
     arrived.set(true);
+    withParts.add(what);
     parts.put(what, thread.submit(() -> readPart(what, name)));
   }
 
@@ -185,6 +202,7 @@ final class RecordingWorker implements AutoCloseable {
       if (early != null) {
         rewriteAhead(reading, copy, early.sanitizer);
       }
+      partsRead.incrementAndGet();
       return new Part(reading, start, length, sha.digest(), early);
     } finally {
       Files.deleteIfExists(copy);
@@ -272,8 +290,10 @@ final class RecordingWorker implements AutoCloseable {
       Packet packet = new Packet(sanitizer, sink);
       String failure = null;
       try {
-        RecordingHandoff.Reading reading = part == null ? null : part.rest(raw, window);
+        boolean twinExpected = withParts.size() == RecordingEntries.values().length;
+        RecordingHandoff.Reading reading = part == null ? null : part.rest(raw, window, rests, twinExpected);
         if (reading == null) {
+          rests.skip();
           reading = what.begin(window.startMillis);
           reading.read(raw);
         } else {
@@ -356,17 +376,18 @@ final class RecordingWorker implements AutoCloseable {
     }
 
     /**
-     * The reading, with what {@code raw} holds beyond this part read too; null when {@code raw} is not of the same
-     * window or does not begin with this part (it is then read whole).
+     * The reading, with what {@code raw} holds beyond this part read too, through {@code rests}; null when {@code
+     * raw} is not of the same window or does not begin with this part (it is then read whole).
      */
-    RecordingHandoff.Reading rest(Path raw, RecordingHandoff.Window window) throws IOException {
+    RecordingHandoff.Reading rest(Path raw, RecordingHandoff.Window window, SharedRest rests, boolean twinExpected)
+        throws IOException {
       if (window.startMillis != startMillis) {
         return null;
       }
       Path tail = Files.createTempFile("support-packet-rest-", ".jfr");
       try {
+        MessageDigest sha = sha256();
         try (InputStream in = Files.newInputStream(raw); OutputStream out = Files.newOutputStream(tail)) {
-          MessageDigest sha = sha256();
           byte[] buf = new byte[64 * 1024];
           for (long left = length; left > 0; ) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));
@@ -379,10 +400,13 @@ final class RecordingWorker implements AutoCloseable {
           if (!MessageDigest.isEqual(sha.digest(), sha256)) {
             return null;
           }
-          in.transferTo(out);
+          sha.reset();
+          new DigestInputStream(in, sha).transferTo(out);
         }
         if (Files.size(tail) > 0) {
-          reading.read(tail);
+          rests.read(sha.digest(), tail, reading, twinExpected);
+        } else {
+          rests.skip();
         }
         return reading;
       } finally {

@@ -134,6 +134,48 @@ class RecordingWorkerTest {
     assertEquals(2, events.split("System.gc\\(\\)", -1).length - 1, "a collection from each part: " + events);
   }
 
+  /**
+   * Both kinds handed over as the agent does, from one dump (the second kind's files hard links): the rest after the
+   * first part is read once for both, and each kind's entries are those of its whole read at once.
+   */
+  @Test
+  void theRestOfOneDumpIsReadOnceForBothKinds() throws Exception {
+    Path preview = handoff.resolve("test-preview.jfr");
+    Path whole = handoff.resolve("test-whole.jfr");
+    recordInTwoParts(preview, whole);
+    for (RecordingEntries kind : RecordingEntries.values()) {
+      Path own = asTheAgent("both-" + kind);
+      Files.createLink(own.resolve(RecordingHandoff.PREVIEW), preview);
+      Files.writeString(own.resolve(RecordingHandoff.PREVIEW_WINDOW), new RecordingHandoff.Window(0, 0).format());
+      exportTo(agent, own.resolve(RecordingHandoff.PREVIEW_STATE));
+      worker.takePart(kind.name(), own.getFileName().toString());
+    }
+    // As in a packet, where the end comes a second after the parts: they are read by then.
+    long end = System.nanoTime() + 60_000_000_000L;
+    while (worker.partsRead() < 2 && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    for (RecordingEntries kind : RecordingEntries.values()) {
+      Files.createLink(handoff.resolve("both-" + kind).resolve(RecordingHandoff.RAW), whole);
+      worker.take(kind.name(), "both-" + kind);
+    }
+    for (RecordingEntries kind : RecordingEntries.values()) {
+      Path both = handoff.resolve("both-" + kind);
+      awaitAnswer(both);
+      assertFalse(Files.exists(both.resolve(RecordingHandoff.FAILED)), () -> failure(both));
+      Path once = asTheAgent("once-" + kind);
+      Files.copy(whole, once.resolve(RecordingHandoff.RAW));
+      worker.take(kind.name(), once.getFileName().toString());
+      awaitAnswer(once);
+      for (String entry : kind.entries()) {
+        String file = RecordingHandoff.fileName(entry);
+        assertArrayEquals(Files.readAllBytes(once.resolve(file)), Files.readAllBytes(both.resolve(file)), entry);
+      }
+    }
+    assertEquals(2, worker.partsUsed());
+    assertEquals(1, worker.restsShared(), "one reading of the rest for both kinds");
+  }
+
   @Test
   void aLinkInTheRecordingsPlaceIsNotFollowedAndTheFailureIsTold() throws Exception {
     Path own = asTheAgent("a2");

@@ -3,16 +3,15 @@ package dev.supportpacket.agent.collect.profile;
 import dev.supportpacket.agent.collect.FrameNames;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Turns execution samples into folded stacks, {@code root;caller;callee count} per line, most frequent first: the
@@ -31,29 +30,30 @@ final class FoldedStacks {
   /** Samples per folded stack, over every part read so far. */
   private final Map<String, Integer> counts = new HashMap<>();
 
-  /** Adds the samples of {@code chunks}: whole chunks of the recording, after those read before. */
-  void read(Path chunks) throws IOException {
+  /**
+   * Begins a part: whole chunks of the recording, after those read before. The consumer adds the samples among its
+   * events, as JFR's parser hands them out.
+   */
+  Consumer<RecordedEvent> part() {
+    // Per part: the parser's stack objects are the chunk's own.
     Map<RecordedStackTrace, String> folded = new IdentityHashMap<>();
-    try (RecordingFile file = new RecordingFile(chunks)) {
-      while (file.hasMoreEvents()) {
-        RecordedEvent e = file.readEvent();
-        if (!e.getEventType().getName().equals(CpuProfileCollector.EXECUTION_SAMPLE)) {
-          continue;
-        }
-        RecordedStackTrace st = e.getStackTrace();
-        if (st != null) {
-          String stack = folded.get(st);
-          if (stack == null) {
-            if (folded.size() == FOLDED_KEPT) {
-              folded.clear();
-            }
-            stack = fold(st);
-            folded.put(st, stack);
-          }
-          counts.merge(stack, 1, Integer::sum);
-        }
+    return e -> {
+      if (!e.getEventType().getName().equals(CpuProfileCollector.EXECUTION_SAMPLE)) {
+        return;
       }
-    }
+      RecordedStackTrace st = e.getStackTrace();
+      if (st != null) {
+        String stack = folded.get(st);
+        if (stack == null) {
+          if (folded.size() == FOLDED_KEPT) {
+            folded.clear();
+          }
+          stack = fold(st);
+          folded.put(st, stack);
+        }
+        counts.merge(stack, 1, Integer::sum);
+      }
+    };
   }
 
   /** Writes the stacks read so far, most frequent first. */

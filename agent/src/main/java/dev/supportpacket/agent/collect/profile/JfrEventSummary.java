@@ -1,8 +1,6 @@
 package dev.supportpacket.agent.collect.profile;
 
 import dev.supportpacket.agent.collect.FrameNames;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +15,6 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * The events of one recording boiled down to what a reader (or a rule) needs: GC pauses, the monitors and parks that
@@ -50,17 +47,12 @@ final class JfrEventSummary {
   }
 
   /**
-   * Adds the events of {@code chunks} (whole chunks of the recording, after those read before) that started in the
-   * window: chunks are shared with the application's own recordings, which may reach back before ours began.
+   * Adds an event of the recording's parts, in order, if it started in the window: chunks are shared with the
+   * application's own recordings, which may reach back before ours began.
    */
-  void read(Path chunks) throws IOException {
-    try (RecordingFile file = new RecordingFile(chunks)) {
-      while (file.hasMoreEvents()) {
-        RecordedEvent e = file.readEvent();
-        if (!e.getStartTime().isBefore(start)) {
-          add(e);
-        }
-      }
+  void accept(RecordedEvent e) {
+    if (!e.getStartTime().isBefore(start)) {
+      add(e);
     }
   }
 

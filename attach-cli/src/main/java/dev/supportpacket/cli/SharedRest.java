@@ -1,0 +1,168 @@
+package dev.supportpacket.cli;
+
+import dev.supportpacket.agent.collect.RecordingHandoff;
+import dev.supportpacket.agent.collect.profile.RecordingEntries;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The rest of a packet's two recordings after their first parts, read with JFR's parser once for both when it is
+ * the same bytes. The agent dumps its one recording once for both kinds (the second kind's file is a hard link), and
+ * the parser's cost is in a chunk's metadata and constants, not in the events each kind keeps; after the stop, two
+ * parses of the same chunk shared the cores with the target and each other.
+ *
+ * <p>The two hand-overs arrive milliseconds apart, each on a thread of its own. The first to come waits for the
+ * other, at most {@link #WAIT} here, and then reads for both; the other waits for that reading. The second never waits
+ * for a third; without a twin, or with other bytes, each reads its own, as it would alone. A kind whose rest is
+ * not read here says so ({@link #skip}), and the first stops waiting.
+ */
+final class SharedRest {
+  /** The two hand-overs came 1-10 ms apart in traced packets; past this the first reads alone. */
+  static final Duration WAIT = Duration.ofMillis(150);
+
+  private final Duration wait;
+  private final Object lock = new Object();
+  /** Rests that came so far. */
+  private int arrived;
+  /** The first rest, while it waits for its twin; null otherwise. */
+  private Rest waiting;
+  /** Rests read once for two kinds. */
+  private int shared;
+
+  /** @param wait how long the first to come waits for its twin: {@link #WAIT} */
+  SharedRest(Duration wait) {
+    this.wait = wait;
+  }
+
+  /**
+   * Reads {@code rest} into {@code reading}, with its twin's reading when the twin's rest is the same bytes.
+   *
+   * @param sha256 of {@code rest}: the same bytes, the same reading
+   * @param twinExpected whether the other kind's recording comes too (both handed a first part over): only then does
+   *     the first to come wait
+   */
+  void read(byte[] sha256, Path rest, RecordingHandoff.Reading reading, boolean twinExpected) throws IOException {
+    Rest mine = new Rest(sha256);
+    Rest readsForUs = null;
+    RecordingHandoff.Reading twin;
+    synchronized (lock) {
+      boolean first = arrived++ == 0;
+      if (waiting != null) {
+        if (MessageDigest.isEqual(waiting.sha256, sha256)) {
+          readsForUs = waiting;
+          readsForUs.twin = reading;
+        }
+        waiting.released = true;
+        waiting = null;
+        lock.notifyAll();
+      } else if (first && twinExpected) {
+        waiting = mine;
+        awaitRelease(mine);
+        if (waiting == mine) {
+          waiting = null;
+        }
+      }
+      twin = mine.twin;
+    }
+    if (readsForUs != null) {
+      awaitRead(readsForUs);
+      return;
+    }
+    if (twin != null) {
+      synchronized (lock) {
+        shared++;
+      }
+    }
+    Throwable failure = null;
+    try {
+      RecordingEntries.readTogether(rest, twin == null ? List.of(reading) : List.of(reading, twin));
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      synchronized (lock) {
+        mine.failure = failure;
+        mine.read = true;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Whether the first to come waits for its twin now. */
+  boolean waitsForTwin() {
+    synchronized (lock) {
+      return waiting != null;
+    }
+  }
+
+  /** Rests read once for two kinds, so far. */
+  int shared() {
+    synchronized (lock) {
+      return shared;
+    }
+  }
+
+  /** Tells that a kind's rest is not read here (no first part, or one its whole does not begin with). */
+  void skip() {
+    synchronized (lock) {
+      arrived++;
+      if (waiting != null) {
+        waiting.released = true;
+        waiting = null;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Under the lock: until a twin comes or gives up on us, at most {@link #wait}. */
+  private void awaitRelease(Rest mine) throws InterruptedIOException {
+    long end = System.nanoTime() + wait.toNanos();
+    try {
+      for (long left = wait.toNanos(); !mine.released && left > 0; left = end - System.nanoTime()) {
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("stopped while waiting for the other recording");
+    }
+  }
+
+  /** Until the twin that reads for us too has read; its failure is ours. */
+  private void awaitRead(Rest twins) throws IOException {
+    synchronized (lock) {
+      try {
+        while (!twins.read) {
+          lock.wait();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("stopped while the other recording's thread read ours");
+      }
+    }
+    if (twins.failure != null) {
+      throw new IOException("the rest of the recording, read once for both kinds: " + twins.failure.getMessage(),
+          twins.failure);
+    }
+  }
+
+  /** One kind's rest; its fields but the first are guarded by the lock. */
+  private static final class Rest {
+    final byte[] sha256;
+    /** Whether a twin came, or will not wait: this one then stops waiting. */
+    boolean released;
+    /** The twin's reading, when its rest is the same bytes: read here too. */
+    RecordingHandoff.Reading twin;
+    /** Whether this rest was read (for the twin too), and how that failed. */
+    boolean read;
+    Throwable failure;
+
+    Rest(byte[] sha256) {
+      this.sha256 = sha256;
+    }
+  }
+}
