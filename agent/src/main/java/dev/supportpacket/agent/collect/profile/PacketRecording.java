@@ -112,13 +112,17 @@ public final class PacketRecording {
     }
 
     /**
-     * Waits out a window {@code length} long from now, telling {@code secondsLeft} once a second, and hands {@code
-     * work} a {@linkplain RecordingHandoff.Work#preview preview} {@link RecordingHandoff#PREVIEW_LEAD} before its end
-     * when it wants one.
+     * Waits out a window {@code length} long from the recording's start, telling {@code secondsLeft} once a second,
+     * and hands {@code work} a {@linkplain RecordingHandoff.Work#preview preview} {@link
+     * RecordingHandoff#PREVIEW_LEAD} before its end when it wants one.
      */
     void await(Duration length, RecordingHandoff.Work work, LongConsumer secondsLeft) throws InterruptedException {
       long now = System.nanoTime();
-      long end = now + length.toNanos();
+      // From the recording's start, not from now: JFR's start returns 30-40 ms after the recording began (it writes
+      // the chunk's first events), and the other collector may have started it a moment before. Counted from now,
+      // every profile ran that much longer than asked, and every packet ended that much later.
+      long sinceStart = Duration.between(start(), Instant.now()).toNanos();
+      long end = now + length.toNanos() - Math.max(0, Math.min(length.toNanos(), sinceStart));
       boolean previewDue = work.wantsPreview(length);
       long previewAt = end - RecordingHandoff.PREVIEW_LEAD.toNanos();
       long tick = now;

@@ -83,6 +83,27 @@ class PacketRecordingTest {
   }
 
   /**
+   * The window is as long as asked from the recording's own start, not from when a collector begins to wait: JFR's
+   * start returns tens of ms after the recording began, and the other collector may have started it before.
+   */
+  @Test
+  void theWindowIsCountedFromTheRecordingsStart() throws Exception {
+    PacketRecording shared = new PacketRecording();
+    try (RecordingHandoff.Work work = RecordingHandoff.IN_PROCESS.begin(RecordingEntries.CPU_PROFILE,
+        () -> scratch.resolve("raw.jfr"), "the CPU profile");
+        PacketRecording.Use use = shared.open()) {
+      Thread.sleep(400); // the recording began this long before the wait
+      long waiting = System.nanoTime();
+      use.await(Duration.ofSeconds(1), work, left -> { });
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waiting);
+      Duration window = use.stopAndDump(scratch.resolve("window.jfr"));
+
+      assertTrue(waited < 900, "waited the rest of the window only: " + waited + " ms");
+      assertTrue(window.toMillis() >= 1000, "never shorter than asked: " + window);
+    }
+  }
+
+  /**
    * With a CLI to read it back, a recording's first part is handed over while it runs, dumped once for both users (one
    * chunk rotation), and the whole recording begins with it byte for byte: the CLI then reads only the rest after
    * the end. The profile's seconds are still told once a second.
