@@ -29,11 +29,8 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       FoldedStacks folded = new FoldedStacks();
-      return new Reading(folded::part, "profile/cpu.jfr", Set.of(CpuProfileCollector.EXECUTION_SAMPLE),
-          (packet, rewrite) -> {
-            packet.addText("profile/cpu-folded.txt", folded::write);
-            rewrite.into(packet, "profile/cpu-folded.txt");
-          });
+      return new Reading(folded::part, (packet, window) -> packet.addText(entries().get(0), folded::write),
+          entries(), Set.of(CpuProfileCollector.EXECUTION_SAMPLE));
     }
   },
   /** The events beside the profile: their summary, and the recording with the listed event types only. */
@@ -41,11 +38,9 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     @Override
     public RecordingHandoff.Reading begin(long startMillis) {
       JfrEventSummary summary = new JfrEventSummary(Instant.ofEpochMilli(startMillis));
-      return new Reading(() -> summary::accept, "profile/events.jfr", JfrEventsCollector.EVENTS.keySet(),
-          (packet, rewrite) -> {
-            packet.addJson("jvm/events.json", summary.toJson(rewrite.window.lengthMillis));
-            rewrite.into(packet, "jvm/events.json");
-          });
+      return new Reading(() -> summary::accept,
+          (packet, window) -> packet.addJson(entries().get(0), summary.toJson(window.lengthMillis)), entries(),
+          JfrEventsCollector.EVENTS.keySet());
     }
   };
 
@@ -93,23 +88,26 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
   }
 
   /**
-   * A reading that feeds every part to {@code parts}, writes its summary with {@code entries}, and rewrites the
-   * recording into {@code jfrEntry}, keeping the event types {@code kept}: after the end, or its first part ahead of
-   * the end, when the CLI has a sanitizer then ({@link ScrubbedPrefix}).
+   * A reading that feeds every part to {@code parts}, writes the summary it keeps as the kind's first entry, and
+   * rewrites the recording, keeping the event types {@code kept}, as its second: after the end, or its first part
+   * ahead of the end when the CLI has a sanitizer then ({@link ScrubbedPrefix}).
    */
   private static final class Reading implements RecordingHandoff.Reading {
     private final Parts parts;
+    private final Summary summary;
+    private final String summaryEntry;
     private final String jfrEntry;
     private final JfrScrubber scrubber;
-    private final Entries entries;
     /** The first part rewritten ahead; null until then. */
     private ScrubbedPrefix ahead;
 
-    Reading(Parts parts, String jfrEntry, Set<String> kept, Entries entries) {
+    /** @param entries the kind's: its summary's, then its rewritten recording's */
+    Reading(Parts parts, Summary summary, List<String> entries, Set<String> kept) {
       this.parts = parts;
-      this.jfrEntry = jfrEntry;
+      this.summary = summary;
+      this.summaryEntry = entries.get(0);
+      this.jfrEntry = entries.get(1);
       this.scrubber = new JfrScrubber(kept);
-      this.entries = entries;
     }
 
     @Override
@@ -122,32 +120,18 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
       ahead = ScrubbedPrefix.of(chunks, scrubber, sanitizer, jfrEntry);
     }
 
+    /**
+     * Writes the summary, then the rewritten recording; when that cannot be rewritten it is left out, and the error
+     * names what of it is in the packet anyway.
+     */
     @Override
     public void writeTo(Packet packet, Path raw, RecordingHandoff.Window window) throws IOException {
-      entries.writeTo(packet, new Rewrite(raw, window));
-    }
-
-    /** The recording's rewrite, once the summary it holds too is written. */
-    final class Rewrite {
-      final RecordingHandoff.Window window;
-      private final Path raw;
-
-      Rewrite(Path raw, RecordingHandoff.Window window) {
-        this.raw = raw;
-        this.window = window;
-      }
-
-      /**
-       * Adds the rewritten recording; when it cannot be rewritten it is left out, and the error names what of it is
-       * in the packet anyway ({@code summary}, the entry already written from it).
-       */
-      void into(Packet packet, String summary) throws IOException {
-        try {
-          packet.addBinary(jfrEntry, ahead == null ? scrubber : ahead, raw);
-        } catch (IOException e) {
-          throw new IOException(jfrEntry + " left out, it could not be sanitized (" + e.getMessage() + "); "
-              + summary + " is in the packet", e);
-        }
+      summary.writeTo(packet, window);
+      try {
+        packet.addBinary(jfrEntry, ahead == null ? scrubber : ahead, raw);
+      } catch (IOException e) {
+        throw new IOException(jfrEntry + " left out, it could not be sanitized (" + e.getMessage() + "); "
+            + summaryEntry + " is in the packet", e);
       }
     }
   }
@@ -158,8 +142,9 @@ public enum RecordingEntries implements RecordingHandoff.Derivation {
     Consumer<RecordedEvent> part();
   }
 
+  /** Writes the summary a reading kept, for the window the recording ran. */
   @FunctionalInterface
-  private interface Entries {
-    void writeTo(Packet packet, Reading.Rewrite rewrite) throws IOException;
+  private interface Summary {
+    void writeTo(Packet packet, RecordingHandoff.Window window) throws IOException;
   }
 }
