@@ -62,9 +62,12 @@ final class SharedRest {
         lock.notifyAll();
       } else if (first && twinExpected) {
         waiting = mine;
-        awaitRelease(mine);
-        if (waiting == mine) {
-          waiting = null;
+        try {
+          awaitRelease(mine);
+        } finally {
+          if (waiting == mine) {
+            waiting = null;
+          }
         }
       }
       twin = mine.twin;
