@@ -57,7 +57,7 @@ final class RecordingWorker implements AutoCloseable {
   private final Map<RecordingEntries, Future<Part>> parts = new ConcurrentHashMap<>();
   /** Kinds whose first part was handed over: their rests are one dump's, read once for both ({@link SharedRest}). */
   private final Set<RecordingEntries> withParts = ConcurrentHashMap.newKeySet();
-  private final SharedRest rests = new SharedRest(SharedRest.WAIT);
+  private final SharedRest rests = new SharedRest(SharedRest.WAIT, SharedRest.WAIT_ANNOUNCED);
   /** First parts read so far, whether used or not. */
   private final AtomicInteger partsRead = new AtomicInteger();
   /** Recordings whose first part was read before they ended, and counted. */
@@ -237,10 +237,20 @@ final class RecordingWorker implements AutoCloseable {
   /** Takes the recording a {@code work} status line names; returns at once. */
   void take(String kind, String name) {
     arrived.set(true);
+    rests.expect();
     thread.execute(() -> work(kind, name));
   }
 
   private void work(String kind, String name) {
+    try {
+      answer(kind, name);
+    } finally {
+      // Whatever happened: a twin that waits for this one's rest reads its own now.
+      rests.skip();
+    }
+  }
+
+  private void answer(String kind, String name) {
     Path own;
     try {
       own = dir.resolve(TargetFiles.plainName(name));

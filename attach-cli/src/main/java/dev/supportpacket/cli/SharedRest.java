@@ -17,26 +17,42 @@ import java.util.concurrent.TimeUnit;
  * parses of the same chunk shared the cores with the target and each other.
  *
  * <p>The two hand-overs arrive milliseconds apart, each on a thread of its own. The first to come waits for the
- * other, at most {@link #WAIT} here, and then reads for both; the other waits for that reading. The second never waits
- * for a third; without a twin, or with other bytes, each reads its own, as it would alone. A kind whose rest is
- * not read here says so ({@link #skip}), and the first stops waiting.
+ * other and then reads for both; the other waits for that reading. It waits for a twin whose hand-over was announced
+ * ({@link #expect}) until the twin comes or says it reads nothing here ({@link #skip}, which every hand-over says at
+ * its end, whatever happened), at most {@link #WAIT_ANNOUNCED}: the packet waits for both anyway, so waiting costs
+ * the first nothing, and on a loaded machine the twin may take a while. The bound is for a twin stuck behind the
+ * first (a hand-over whose part was announced after it, by a target that does not follow the protocol, waits for a
+ * thread the first holds). For a twin not announced yet it waits at most {@link #WAIT}. The second never waits for a
+ * third; without a twin, or with other bytes, each reads its own, as it would alone.
  */
 final class SharedRest {
-  /** The two hand-overs came 1-10 ms apart in traced packets; past this the first reads alone. */
+  /**
+   * How long the first waits for a twin not announced yet: the two announcements came 1-10 ms apart in traced
+   * packets; past this the first reads alone (the twin's collector failed, or its dump).
+   */
   static final Duration WAIT = Duration.ofMillis(150);
+  /** How long the first waits for a twin announced already; past this it reads alone. */
+  static final Duration WAIT_ANNOUNCED = Duration.ofSeconds(2);
 
   private final Duration wait;
+  private final Duration waitAnnounced;
   private final Object lock = new Object();
   /** Rests that came so far. */
   private int arrived;
+  /** Hand-overs announced so far. */
+  private int announced;
   /** The first rest, while it waits for its twin; null otherwise. */
   private Rest waiting;
   /** Rests read once for two kinds. */
   private int shared;
 
-  /** @param wait how long the first to come waits for its twin: {@link #WAIT} */
-  SharedRest(Duration wait) {
+  /**
+   * @param wait how long the first to come waits for a twin not announced yet: {@link #WAIT}
+   * @param waitAnnounced how long it waits for one announced: {@link #WAIT_ANNOUNCED}
+   */
+  SharedRest(Duration wait, Duration waitAnnounced) {
     this.wait = wait;
+    this.waitAnnounced = waitAnnounced;
   }
 
   /**
@@ -96,6 +112,14 @@ final class SharedRest {
     }
   }
 
+  /** Tells that a kind's hand-over was announced: its rest, or its {@link #skip}, is coming. */
+  void expect() {
+    synchronized (lock) {
+      announced++;
+      lock.notifyAll();
+    }
+  }
+
   /** Whether the first to come waits for its twin now. */
   boolean waitsForTwin() {
     synchronized (lock) {
@@ -110,7 +134,10 @@ final class SharedRest {
     }
   }
 
-  /** Tells that a kind's rest is not read here (no first part, or one its whole does not begin with). */
+  /**
+   * Tells that a kind's rest is not read here, or no more: no first part, one its whole does not begin with, a
+   * failure before, or the end of its hand-over. A first waiting for it stops waiting.
+   */
   void skip() {
     synchronized (lock) {
       arrived++;
@@ -122,11 +149,18 @@ final class SharedRest {
     }
   }
 
-  /** Under the lock: until a twin comes or gives up on us, at most {@link #wait}. */
+  /**
+   * Under the lock: until a twin comes or gives up on us; at most {@link #wait} from now while the twin is not
+   * announced, at most {@link #waitAnnounced} from now once it is.
+   */
   private void awaitRelease(Rest mine) throws InterruptedIOException {
-    long end = System.nanoTime() + wait.toNanos();
+    long start = System.nanoTime();
     try {
-      for (long left = wait.toNanos(); !mine.released && left > 0; left = end - System.nanoTime()) {
+      while (!mine.released) {
+        long left = start + (announced >= 2 ? waitAnnounced : wait).toNanos() - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
         TimeUnit.NANOSECONDS.timedWait(lock, left);
       }
     } catch (InterruptedException e) {
