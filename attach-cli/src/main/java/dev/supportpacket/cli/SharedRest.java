@@ -73,9 +73,7 @@ final class SharedRest {
           readsForUs = waiting;
           readsForUs.twin = reading;
         }
-        waiting.released = true;
-        waiting = null;
-        lock.notifyAll();
+        releaseWaiting();
       } else if (first && twinExpected) {
         waiting = mine;
         try {
@@ -87,15 +85,13 @@ final class SharedRest {
         }
       }
       twin = mine.twin;
+      if (twin != null) {
+        shared++;
+      }
     }
     if (readsForUs != null) {
       awaitRead(readsForUs);
       return;
-    }
-    if (twin != null) {
-      synchronized (lock) {
-        shared++;
-      }
     }
     Throwable failure = null;
     try {
@@ -141,11 +137,16 @@ final class SharedRest {
   void skip() {
     synchronized (lock) {
       arrived++;
-      if (waiting != null) {
-        waiting.released = true;
-        waiting = null;
-        lock.notifyAll();
-      }
+      releaseWaiting();
+    }
+  }
+
+  /** Under the lock: the first, if it waits, stops waiting. */
+  private void releaseWaiting() {
+    if (waiting != null) {
+      waiting.released = true;
+      waiting = null;
+      lock.notifyAll();
     }
   }
 
