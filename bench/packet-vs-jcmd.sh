@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Times the whole support packet against the same content gathered by hand with jcmd, on one running JVM, and
 # prints min / median / max wall time, the safepoint pause each adds to the target and the targets of issue 3.
+# Row (f) is the floor of a sanitized packet: the overlapped jcmd row plus what any tool that sanitizes the recording
+# must still do after JFR's stop, done by the JDK alone (bench/JfrTailReader.java says what and why).
 #
 #   bench/packet-vs-jcmd.sh [--jdk 17|25|/path/to/jdk] [--runs N] [--heap-mb MB]
 #
@@ -47,8 +49,10 @@ JCMD=${JAVA_HOME_BENCH:-}/bin/jcmd
 # Temp files and the target: removed and killed on every way out.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/packet-vs-jcmd.XXXXXX")
 TARGET_PID=
+READER_PID=
 cleanup() {
   local rc=$?
+  if [ -n "$READER_PID" ]; then kill "$READER_PID" 2>/dev/null || true; fi
   if [ -n "$TARGET_PID" ] && kill -0 "$TARGET_PID" 2>/dev/null; then
     kill "$TARGET_PID" 2>/dev/null || true
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$TARGET_PID" 2>/dev/null || break; sleep 0.2; done
@@ -92,6 +96,20 @@ done
 sleep 3 # let the JIT and the first young GCs settle
 log "target pid $TARGET_PID ready: $(cat "$WORK/target/ready")"
 
+# The floor's reader: a JVM of the same JDK, started now and warmed up in the cold round, that reads with JFR's own
+# parser what a recording holds beyond a dump (bench/JfrTailReader.java).
+coproc READER { exec "$JAVA" "$REPO/bench/JfrTailReader.java" 2>"$WORK/reader.err"; }
+READER_PID=$READER_PID
+READER_IN=${READER[1]}
+READER_OUT=${READER[0]}
+ask_reader() { # one command, one answer line
+  echo "$*" >&"$READER_IN"
+  local answer
+  IFS= read -r -t 60 -u "$READER_OUT" answer || { log "the floor's reader did not answer: $(cat "$WORK/reader.err")"; return 1; }
+  case "$answer" in error*) log "the floor's reader failed: $answer"; return 1 ;; esac
+  echo "$answer"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # The methods. Each returns non-zero when its tool failed; the loop then counts the run as failed.
 RESULTS=$WORK/results.tsv   # method  run  start_ms  end_ms  bytes
@@ -113,9 +131,10 @@ jcmd_step() {
 
 # Waits until the target's JFR log says the named recording was written: the exact moment it is complete, with no
 # polling through jcmd (a human would be slower than this).
+# A file, when given, must be the one written: a dump of the same recording is logged under its name too.
 wait_recording() {
-  local name=$1 deadline=$(($(now_ms) + 60000))
-  until grep -qF "Wrote recording \"$name\"" "$JFR_LOG" 2>/dev/null; do
+  local name=$1 file=${2:-} deadline=$(($(now_ms) + 60000))
+  until grep -F "Wrote recording \"$name\"" "$JFR_LOG" 2>/dev/null | grep -qF "$file"; do
     [ "$(now_ms)" -lt "$deadline" ] || { log "recording $name was not written within 60 s"; return 1; }
     sleep 0.02
   done
@@ -157,6 +176,45 @@ run_jcmd_overlapped() { # (c): the recording first, the rest while it runs, then
     wait_recording "$name"
 }
 
+FLOOR=$WORK/floor.tsv # run  reader_ms  events  dump_lead_ms  after_stop_ms
+: >"$FLOOR"
+jfr_log_ms() { # the epoch ms of the target's last JFR log line that matches a fixed string; empty when none
+  grep -F "$1" "$JFR_LOG" 2>/dev/null | tail -1 | sed -n 's/^\[\([0-9]*\)ms\].*/\1/p'
+}
+run_floor() { # (f): (c), plus a dump 1 s before the end as the packet takes, and the JDK's parser over what follows it
+  local method=$1 run=$2 dir=$3 name="bench-$1-$2" started now dumped stopped answer
+  jcmd_step "$method" "$run" "$dir/jfr-start.txt" JFR.start name="$name" duration=${PROFILE_S}s filename="$dir/cpu.jfr" &&
+    jcmd_rest "$method" "$run" "$dir" "" || return 1
+  started=$(jfr_log_ms "Started recording \"$name\"")
+  [ -n "$started" ] || { log "no start of $name in the JFR log"; return 1; }
+  # jcmd's own JVM start takes about 0.2 s before the dump happens: asked that much before the last second.
+  now=$(now_ms)
+  local at=$((started + (PROFILE_S - 1) * 1000 - 200))
+  [ "$now" -lt "$at" ] && sleep "$(awk -v ms=$((at - now)) 'BEGIN { printf "%.3f", ms / 1000 }')"
+  dumped=$(now_ms)
+  "$JCMD" "$TARGET_PID" JFR.dump name="$name" filename="$dir/part.jfr" >"$dir/jfr-dump.txt" 2>&1 ||
+    { log "jcmd JFR.dump failed: $(tail -2 "$dir/jfr-dump.txt")"; return 1; }
+  # When the dump rotated the chunk, by JFR's log where it says (the dump's copy stops "Dumped by user"), else the
+  # middle of the jcmd call.
+  local logged
+  logged=$(grep -F "\"$name\"" "$JFR_LOG" | grep -F "Dumped by user" | tail -1 | sed -n 's/^\[\([0-9]*\)ms\].*/\1/p')
+  dumped=${logged:-$(( ($(now_ms) + dumped) / 2 ))}
+  wait_recording "$name" "$dir/cpu.jfr" || return 1
+  local written
+  written=$(now_ms)
+  cmp -s -n "$(stat -c %s "$dir/part.jfr")" "$dir/part.jfr" "$dir/cpu.jfr" ||
+    { log "the recording of $name does not begin with its dump: the floor cannot read on from it"; return 1; }
+  answer=$(ask_reader tail "$dir/cpu.jfr" "$(stat -c %s "$dir/part.jfr")") || return 1
+  stopped=$(jfr_log_ms "Stopped recording \"$name\"")
+  # The row ends when the JDK's read would have ended had it begun the instant the recording was seen written: the
+  # script's own checks and its pipe to the reader are not a cost a tool must pay.
+  local end=$((written + ${answer%% *}))
+  echo "$end" >"$dir/end_ms"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$run" ${answer} $((started + PROFILE_S * 1000 - dumped)) $((end - stopped)) >>"$FLOOR"
+  # the reader's warm-up, on this recording, in the cold round only (which the figures leave out)
+  if [ "$run" -eq 0 ]; then ask_reader warm "$dir/cpu.jfr" >/dev/null || return 1; fi
+}
+
 run_idle() { sleep "$IDLE_S"; }
 
 # method id -> what it runs
@@ -168,6 +226,7 @@ run_method() {
     seq-all) run_jcmd_sequential "$method" "$run" "$dir" "-all" ;;
     ovl) run_jcmd_overlapped "$method" "$run" "$dir" "" ;;
     ovl-all) run_jcmd_overlapped "$method" "$run" "$dir" "-all" ;;
+    floor) run_floor "$method" "$run" "$dir" ;;
     idle) run_idle ;;
     cli-start) run_cli_start ;;
   esac
@@ -182,7 +241,7 @@ output_bytes() {
   esac
 }
 
-METHODS=(packet seq seq-all ovl ovl-all idle cli-start)
+METHODS=(packet seq seq-all ovl ovl-all floor idle cli-start)
 LOADS=$WORK/loads.txt
 : >"$LOADS"
 FAILED=0
@@ -201,6 +260,7 @@ for run in $(seq 0 "$RUNS"); do
     t0=$(now_ms)
     if run_method "$method" "$run" "$dir"; then
       t1=$(now_ms)
+      if [ -f "$dir/end_ms" ]; then t1=$(cat "$dir/end_ms"); fi # the floor: its end without the script's own steps
       printf '%s\t%s\t%s\t%s\t%s\n' "$method" "$run" "$t0" "$t1" "$(output_bytes "$method" "$dir")" >>"$RESULTS"
       log "$(printf 'run %d/%d  %-8s %6.2f s' "$run" "$RUNS" "$method" "$(echo "$t0 $t1" | awk '{print ($2-$1)/1000}')")"
     else
@@ -220,7 +280,7 @@ awk -F'\t' -v runs="$RUNS" -v jdk="$("$JAVA" -version 2>&1 | head -1)" -v cores=
     -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
     -v load_before="$LOAD_BEFORE" -v loads="$(tr '\n' ';' <"$LOADS")" -v failed="$FAILED" \
     -v date="$(date -u +%Y-%m-%dT%H:%MZ)" -v ready="$(cat "$WORK/target/ready")" -v heap="$HEAP_MB" -v profile="$PROFILE_S" \
-    -v steps_file="$STEPS" -v results="$RESULTS" -v safepoints="$SAFEPOINT_LOG" -v jfrlog="$JFR_LOG" '
+    -v steps_file="$STEPS" -v floorfile="$FLOOR" -v results="$RESULTS" -v safepoints="$SAFEPOINT_LOG" -v jfrlog="$JFR_LOG" '
 function median(arr, n,   i, j, t, s) { # sorts a copy
   for (i = 1; i <= n; i++) s[i] = arr[i]
   for (i = 2; i <= n; i++) { t = s[i]; for (j = i - 1; j >= 1 && s[j] > t; j--) s[j + 1] = s[j]; s[j + 1] = t }
@@ -242,6 +302,10 @@ FILENAME == safepoints { # safepoint log: [<epoch ms>ms] Safepoint "<op>", ..., 
   for (i = 1; i <= w; i++) if (t >= w0[i] && t <= w1[i]) { sp[i] += ns / 1e6; spat[i] += at / 1e6; if (wr[i] > 0) opms[wm[i], op] += ns / 1e6 }
   next
 }
+FILENAME == floorfile { # the steps of the floor after the stop of its recording
+  if ($1 == 0) next
+  nf++; fread[nf] = $2; fevents[nf] = $3; flead[nf] = $4 / 1000; fpost[nf] = $5 / 1000; next
+}
 FILENAME == jfrlog && /recording "support-packet"/ { # when the one recording of a packet (profile and events) started and stopped
   match($0, /^\[[0-9]+ms\]/); t = substr($0, 2, RLENGTH - 4) + 0
   if ($0 ~ /Started recording/) jstart[++njs] = t
@@ -253,18 +317,19 @@ END {
   for (i = 1; i <= w; i++) if (wm[i] == "idle" && wr[i] > 0) { idle_ms += sp[i]; idle_at += spat[i]; idle_s += (w1[i] - w0[i]) / 1000 }
   rate = idle_s > 0 ? idle_ms / idle_s : 0
   rate_at = idle_s > 0 ? idle_at / idle_s : 0
-  split("packet seq seq-all ovl ovl-all idle", order, " ")
+  split("packet seq seq-all ovl ovl-all floor idle", order, " ")
   label["packet"] = "(a) packet: java -jar attach.jar <pid> -q"
   label["seq"] = "(b) jcmd one after another"
   label["seq-all"] = "(b) same, GC.class_histogram -all"
   label["ovl"] = "(c) jcmd, JFR first, rest overlapped"
   label["ovl-all"] = "(c) same, GC.class_histogram -all"
+  label["floor"] = "(f) floor: (c) + dump 1 s ahead, JFR parses rest"
   for (i = 1; i <= w; i++) {
     m = wm[i]; len = (w1[i] - w0[i]) / 1000
     if (wr[i] == 0) { cold[m] = len; continue }
     n[m]++; wall[m, n[m]] = len; added[m, n[m]] = sp[i] - rate * len; addat[m, n[m]] = spat[i] - rate_at * len; bytes[m, n[m]] = wb[i]
   }
-  for (k = 1; k <= 5; k++) {
+  for (k = 1; k <= 6; k++) {
     m = order[k]
     for (j = 1; j <= n[m]; j++) { a[j] = wall[m, j]; p[j] = added[m, j]; q[j] = addat[m, j]; b[j] = bytes[m, j] }
     med[m] = median(a, n[m]); pmed[m] = median(p, n[m]); pmax[m] = maxof(p, n[m])
@@ -279,7 +344,7 @@ END {
   printf "runs:    %d warm runs each (plus 1 cold run, first attach, not in the statistics), rounds interleaved; %d failed\n\n", runs, failed
   printf "| %-42s | %4s | %6s | %6s | %6s | %7s | %8s | %8s | %8s | %8s |\n", "wall time in s, pause in ms", "runs", "min", "median", "max", "cold", "pause md", "pause mx", "at-sp md", "size MB"
   printf "|%s|------|--------|--------|--------|---------|----------|----------|----------|----------|\n", "--------------------------------------------"
-  for (k = 1; k <= 5; k++) print row[order[k]]
+  for (k = 1; k <= 6; k++) print row[order[k]]
   printf "\npause = safepoint time inside the run'"'"'s window (-Xlog:safepoint, Total) minus the idle rate, %.1f ms/s\n", rate
   printf "(measured in %.0f s of idle windows); md = median, mx = worst run; at-sp = the same with only the time spent\n", idle_s
   printf "at the safepoint (the work itself, without the time to reach it, which a loaded machine inflates).\n"
@@ -291,7 +356,7 @@ END {
 
   # where the safepoint time of each method goes (ms per warm run, operations above 1 ms/run)
   printf "\nsafepoint ms per warm run by VM operation (> 1 ms):\n"
-  for (k = 1; k <= 6; k++) {
+  for (k = 1; k <= 7; k++) {
     m = order[k]; line = ""
     for (key in opms) { split(key, kk, SUBSEP); if (kk[1] == m && opms[key] / n[m] > 1) line = line sprintf("  %s %.0f", kk[2], opms[key] / n[m]) }
     printf "  %-8s%s\n", m, line
@@ -333,7 +398,15 @@ END {
   printf "  %-46s %6.0f ms (median %.0f)        %s\n", "pause added by the packet <= 100 ms", pmax["packet"], pmed["packet"], verdict(gp)
   printf "  same-content comparison (-all rows): packet / sequential = %.2fx, packet - overlapped = %+.2f s\n",
       med["packet"] / med["seq-all"], med["packet"] - med["ovl-all"]
-}' "$RESULTS" "$SAFEPOINT_LOG" "$JFR_LOG"
+  if (nf) {
+    printf "\nthe floor of a sanitized packet, row (f) (medians; bench/JfrTailReader.java):\n"
+    printf "  %-66s %5.2f s\n", "its dump ahead of the recording'"'"'s end (the packet'"'"'s: 1 s)", median(flead, nf)
+    printf "  %-66s %5.0f ms\n", "the JDK'"'"'s parser over what follows the dump, warm JVM (events: " median(fevents, nf) ")", median(fread, nf)
+    printf "  %-66s %5.0f ms\n", "after JFR'"'"'s stop, until that read ended", 1000 * median(fpost, nf)
+    printf "  %-46s %6.2f s vs %5.2f s (%+.2f s)\n", "packet against the floor (f)", med["packet"], med["floor"], med["packet"] - med["floor"]
+    printf "  %-46s %6.2f s vs %5.2f s (%+.2f s)\n", "the floor (f) against overlapped jcmd (c)", med["floor"], med["ovl"], med["floor"] - med["ovl"]
+  }
+}' "$RESULTS" "$SAFEPOINT_LOG" "$FLOOR" "$JFR_LOG"
 
 if [ -s "$INCOMPLETE" ]; then
   echo
