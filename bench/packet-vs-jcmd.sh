@@ -344,7 +344,7 @@ END {
   printf "runs:    %d warm runs each (plus 1 cold run, first attach, not in the statistics), rounds interleaved; %d failed\n\n", runs, failed
   printf "| %-42s | %4s | %6s | %6s | %6s | %7s | %8s | %8s | %8s | %8s |\n", "wall time in s, pause in ms", "runs", "min", "median", "max", "cold", "pause md", "pause mx", "at-sp md", "size MB"
   printf "|%s|------|--------|--------|--------|---------|----------|----------|----------|----------|\n", "--------------------------------------------"
-  for (k = 1; k <= 6; k++) print row[order[k]]
+  for (k = 1; k <= 6; k++) if (n[order[k]]) print row[order[k]] # a method whose every run failed has no row
   printf "\npause = safepoint time inside the run'"'"'s window (-Xlog:safepoint, Total) minus the idle rate, %.1f ms/s\n", rate
   printf "(measured in %.0f s of idle windows); md = median, mx = worst run; at-sp = the same with only the time spent\n", idle_s
   printf "at the safepoint (the work itself, without the time to reach it, which a loaded machine inflates).\n"

@@ -30,6 +30,11 @@ final class PacketRequest {
   // Short: each poll that finds the status line late adds to the wall time of every packet (three hand-overs follow
   // the profile: recordings out, entries back, the packet done), and reading a small file is a few microseconds.
   private static final long POLL_MILLIS = 5;
+  /**
+   * How often the wait checks that the target still runs: three reads of /proc at every 5-ms poll were 600 a second
+   * for the whole profile, on cores the target needs; a death is noticed at most this much later.
+   */
+  private static final long ALIVE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final int MAX_STATUS = 1 << 20;
   private static final Duration ATTACH_DEADLINE = Duration.ofSeconds(45);
   /**
@@ -211,6 +216,7 @@ final class PacketRequest {
 
   private Result follow(Path status, RecordingWorker worker) throws CliFailure, HeapTooFull {
     long deadline = System.nanoTime() + timeout.toNanos();
+    long aliveCheck = System.nanoTime() + ALIVE_CHECK_NANOS;
     int seen = 0;
     boolean greeted = false;
     while (true) {
@@ -266,11 +272,15 @@ final class PacketRequest {
             break;
         }
       }
-      if (!target.alive()) {
-        progress.finish();
-        throw new CliFailure(ExitCode.TARGET_DIED, "pid " + target.pid + " exited before the packet was written");
+      long now = System.nanoTime();
+      if (now >= aliveCheck) {
+        aliveCheck = now + ALIVE_CHECK_NANOS;
+        if (!target.alive()) {
+          progress.finish();
+          throw new CliFailure(ExitCode.TARGET_DIED, "pid " + target.pid + " exited before the packet was written");
+        }
       }
-      if (System.nanoTime() > deadline) {
+      if (now > deadline) {
         progress.finish();
         throw new CliFailure(ExitCode.TIMEOUT, "no packet after " + timeout.toSeconds() + " s; the agent goes on in pid "
             + target.pid + " and may still write it; wait longer with --timeout");
