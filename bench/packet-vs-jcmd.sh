@@ -178,8 +178,8 @@ run_jcmd_overlapped() { # (c): the recording first, the rest while it runs, then
 
 FLOOR=$WORK/floor.tsv # run  reader_ms  events  dump_lead_ms  after_stop_ms
 : >"$FLOOR"
-jfr_log_ms() { # the epoch ms of the target's last JFR log line that matches a fixed string; empty when none
-  grep -F "$1" "$JFR_LOG" 2>/dev/null | tail -1 | sed -n 's/^\[\([0-9]*\)ms\].*/\1/p'
+jfr_log_ms() { # the epoch ms of the target's last JFR log line that holds both fixed strings; empty when none
+  grep -F "$1" "$JFR_LOG" 2>/dev/null | grep -F "${2:-}" | tail -1 | sed -n 's/^\[\([0-9]*\)ms\].*/\1/p'
 }
 run_floor() { # (f): (c), plus a dump 1 s before the end as the packet takes, and the JDK's parser over what follows it
   local method=$1 run=$2 dir=$3 name="bench-$1-$2" started now dumped stopped answer
@@ -197,7 +197,7 @@ run_floor() { # (f): (c), plus a dump 1 s before the end as the packet takes, an
   # When the dump rotated the chunk, by JFR's log where it says (the dump's copy stops "Dumped by user"), else the
   # middle of the jcmd call.
   local logged
-  logged=$(grep -F "\"$name\"" "$JFR_LOG" | grep -F "Dumped by user" | tail -1 | sed -n 's/^\[\([0-9]*\)ms\].*/\1/p')
+  logged=$(jfr_log_ms "\"$name\"" "Dumped by user")
   dumped=${logged:-$(( ($(now_ms) + dumped) / 2 ))}
   wait_recording "$name" "$dir/cpu.jfr" || return 1
   local written
